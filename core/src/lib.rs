@@ -1,0 +1,16 @@
+//! Glabella's core: the domain rules and the SQLite storage of an injection clinic's
+//! front office. It knows nothing of Tauri or of windows, so the desktop shell, the
+//! admin CLI, the tests and the benchmarks all drive the very same code.
+//!
+//! Layers, lowest first: `error` → `db` (connections, migrations) → features
+//! (`patients`). Nothing lower imports anything higher.
+
+pub mod demo;
+pub mod db;
+pub mod error;
+pub mod paths;
+pub mod patients;
+pub mod text;
+
+pub use db::Db;
+pub use error::{Error, Result};

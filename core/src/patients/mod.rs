@@ -1,0 +1,233 @@
+//! Patients: the registry at the heart of the front desk. This module holds the types
+//! that cross IPC and the validation rules; `ops` holds the SQL and `search` the
+//! search-as-you-type. Patients are archived, never deleted.
+
+mod ops;
+mod search;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::{Error, Result};
+pub use ops::{archive_patient, find_duplicates, get_patient, register_patient, unarchive_patient, update_patient};
+pub use search::{search_patients, SEARCH_LIMIT};
+
+/// Sex as recorded on the chart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Sex {
+    Female,
+    Male,
+    Other,
+    #[default]
+    Unknown,
+}
+
+impl Sex {
+    fn as_str(self) -> &'static str {
+        match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+            Sex::Other => "other",
+            Sex::Unknown => "unknown",
+        }
+    }
+
+    fn parse(s: &str) -> Sex {
+        match s {
+            "female" => Sex::Female,
+            "male" => Sex::Male,
+            "other" => Sex::Other,
+            _ => Sex::Unknown,
+        }
+    }
+}
+
+/// Medical flags that matter for neurotoxins and fillers; any one set is shown
+/// prominently on the chart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MedicalFlags {
+    pub pregnant_or_breastfeeding: bool,
+    /// Myasthenia gravis, Lambert-Eaton syndrome, ALS and the like.
+    pub neuromuscular_disorder: bool,
+    pub aminoglycoside_antibiotics: bool,
+    pub blood_thinners: bool,
+    pub keloid_history: bool,
+    pub active_skin_infection: bool,
+    pub previous_adverse_reaction: bool,
+}
+
+/// Everything a receptionist enters about a patient: the register and edit form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientDetails {
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: String,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    pub sex: Sex,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub emergency_contact_name: String,
+    pub emergency_contact_phone: String,
+    pub allergies: String,
+    pub medications: String,
+    pub flags: MedicalFlags,
+    pub consents: String,
+    pub notes: String,
+}
+
+/// A stored patient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Patient {
+    pub id: i64,
+    pub details: PatientDetails,
+    /// UTC time of archiving; `None` while the patient is active.
+    pub archived_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One line of a search result or duplicate warning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientSummary {
+    pub id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: String,
+    pub date_of_birth: String,
+    pub phone: String,
+    pub archived: bool,
+}
+
+/// Oldest age accepted for a date of birth.
+const MAX_AGE_YEARS: i32 = 130;
+
+/// Length limits, in characters.
+const NAME_MAX: usize = 100;
+const PHONE_MAX: usize = 30;
+const EMAIL_MAX: usize = 254;
+const ADDRESS_MAX: usize = 500;
+const TEXT_MAX: usize = 4000;
+const NOTES_MAX: usize = 20_000;
+
+impl PatientDetails {
+    /// Checks every field and returns the details trimmed, or the first error with
+    /// the field it belongs to. `today` is the clinic's local date.
+    pub fn validated(&self, today: NaiveDate) -> Result<PatientDetails> {
+        let mut d = self.clone();
+        for (value, field, label, max) in [
+            (&mut d.given_name, "givenName", "First name", NAME_MAX),
+            (&mut d.family_name, "familyName", "Last name", NAME_MAX),
+            (&mut d.preferred_name, "preferredName", "Preferred name", NAME_MAX),
+            (&mut d.date_of_birth, "dateOfBirth", "Date of birth", 10),
+            (&mut d.phone, "phone", "Phone", PHONE_MAX),
+            (&mut d.email, "email", "Email", EMAIL_MAX),
+            (&mut d.address, "address", "Address", ADDRESS_MAX),
+            (&mut d.emergency_contact_name, "emergencyContactName", "Emergency contact name", NAME_MAX),
+            (&mut d.emergency_contact_phone, "emergencyContactPhone", "Emergency contact phone", PHONE_MAX),
+            (&mut d.allergies, "allergies", "Allergies", TEXT_MAX),
+            (&mut d.medications, "medications", "Medications", TEXT_MAX),
+            (&mut d.consents, "consents", "Consents on file", TEXT_MAX),
+            (&mut d.notes, "notes", "Notes", NOTES_MAX),
+        ] {
+            *value = value.trim().to_string();
+            if value.chars().count() > max {
+                return Err(Error::invalid(field, format!("{label} is too long (at most {max} characters).")));
+            }
+            let multiline = matches!(field, "address" | "allergies" | "medications" | "consents" | "notes");
+            if value.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t'))) {
+                return Err(Error::invalid(field, format!("{label} contains characters that cannot be stored.")));
+            }
+        }
+        if d.given_name.is_empty() {
+            return Err(Error::invalid("givenName", "First name is required."));
+        }
+        if d.family_name.is_empty() {
+            return Err(Error::invalid("familyName", "Last name is required."));
+        }
+        validate_birth_date(&d.date_of_birth, today)?;
+        validate_phone(&d.phone, "phone", "Phone")?;
+        validate_email(&d.email)?;
+        validate_phone(&d.emergency_contact_phone, "emergencyContactPhone", "Emergency contact phone")?;
+        Ok(d)
+    }
+}
+
+fn validate_birth_date(value: &str, today: NaiveDate) -> Result<()> {
+    const FIELD: &str = "dateOfBirth";
+    if value.is_empty() {
+        return Err(Error::invalid(FIELD, "Date of birth is required."));
+    }
+    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| Error::invalid(FIELD, "Date of birth is not a valid date (use year-month-day, e.g. 1980-03-14)."))?;
+    if date > today {
+        return Err(Error::invalid(FIELD, "Date of birth cannot be in the future."));
+    }
+    let oldest = today.with_year_offset(-MAX_AGE_YEARS);
+    if date < oldest {
+        return Err(Error::invalid(FIELD, format!("Date of birth is more than {MAX_AGE_YEARS} years ago; please check the year.")));
+    }
+    Ok(())
+}
+
+/// `NaiveDate` year arithmetic that lands 29 February on 28 February.
+trait YearOffset {
+    fn with_year_offset(self, years: i32) -> NaiveDate;
+}
+
+impl YearOffset for NaiveDate {
+    fn with_year_offset(self, years: i32) -> NaiveDate {
+        use chrono::Datelike;
+        let year = self.year() + years;
+        NaiveDate::from_ymd_opt(year, self.month(), self.day())
+            .or_else(|| NaiveDate::from_ymd_opt(year, self.month(), self.day() - 1))
+            .expect("28 February exists in every year")
+    }
+}
+
+/// Plausible phone: digits with the usual formatting characters, 6 to 15 digits
+/// (15 is the international maximum).
+fn validate_phone(value: &str, field: &'static str, label: &str) -> Result<()> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let formatting_only = value.chars().all(|c| c.is_ascii_digit() || " +-().\u{a0}/".contains(c));
+    let digits = crate::text::digits(value).len();
+    if !formatting_only || value.chars().skip(1).any(|c| c == '+') {
+        return Err(Error::invalid(field, format!("{label} may contain only digits, spaces and + - ( ) . /")));
+    }
+    if !(6..=15).contains(&digits) {
+        return Err(Error::invalid(field, format!("{label} should have between 6 and 15 digits.")));
+    }
+    Ok(())
+}
+
+/// Plausible email: one `@`, something before it, a dotted domain after it, no spaces.
+fn validate_email(value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let plausible = match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+                && !value.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if !plausible {
+        return Err(Error::invalid("email", "Email does not look like an address (e.g. name@example.com)."));
+    }
+    Ok(())
+}

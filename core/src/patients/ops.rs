@@ -1,0 +1,188 @@
+//! The SQL of the patient registry. Functions take a `&Connection` (a transaction
+//! derefs to one) so callers decide the transaction; `Db::write` makes each call one.
+
+use chrono::{NaiveDate, SecondsFormat, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::{MedicalFlags, Patient, PatientDetails, PatientSummary, Sex};
+use crate::text::{fold, name_terms, phone_terms};
+use crate::{Error, Result};
+
+const PATIENT_COLUMNS: &str = "id, given_name, family_name, preferred_name, date_of_birth, sex, phone, email, address,
+    emergency_contact_name, emergency_contact_phone, allergies, medications,
+    flag_pregnant_or_breastfeeding, flag_neuromuscular_disorder, flag_aminoglycoside_antibiotics,
+    flag_blood_thinners, flag_keloid_history, flag_active_skin_infection, flag_previous_adverse_reaction,
+    consents, notes, archived_at, created_at, updated_at";
+
+/// Columns of [`PatientSummary`], in the order [`summary_from_row`] reads them.
+pub(super) const SUMMARY_COLUMNS: &str =
+    "p.id, p.given_name, p.family_name, p.preferred_name, p.date_of_birth, p.phone, p.archived_at IS NOT NULL";
+
+fn now_utc() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn patient_from_row(row: &Row) -> rusqlite::Result<Patient> {
+    Ok(Patient {
+        id: row.get(0)?,
+        details: PatientDetails {
+            given_name: row.get(1)?,
+            family_name: row.get(2)?,
+            preferred_name: row.get(3)?,
+            date_of_birth: row.get(4)?,
+            sex: Sex::parse(&row.get::<_, String>(5)?),
+            phone: row.get(6)?,
+            email: row.get(7)?,
+            address: row.get(8)?,
+            emergency_contact_name: row.get(9)?,
+            emergency_contact_phone: row.get(10)?,
+            allergies: row.get(11)?,
+            medications: row.get(12)?,
+            flags: MedicalFlags {
+                pregnant_or_breastfeeding: row.get(13)?,
+                neuromuscular_disorder: row.get(14)?,
+                aminoglycoside_antibiotics: row.get(15)?,
+                blood_thinners: row.get(16)?,
+                keloid_history: row.get(17)?,
+                active_skin_infection: row.get(18)?,
+                previous_adverse_reaction: row.get(19)?,
+            },
+            consents: row.get(20)?,
+            notes: row.get(21)?,
+        },
+        archived_at: row.get(22)?,
+        created_at: row.get(23)?,
+        updated_at: row.get(24)?,
+    })
+}
+
+pub(super) fn summary_from_row(row: &Row) -> rusqlite::Result<PatientSummary> {
+    Ok(PatientSummary {
+        id: row.get(0)?,
+        given_name: row.get(1)?,
+        family_name: row.get(2)?,
+        preferred_name: row.get(3)?,
+        date_of_birth: row.get(4)?,
+        phone: row.get(5)?,
+        archived: row.get(6)?,
+    })
+}
+
+/// Folded "given family": equal for names that differ only in case, accents,
+/// apostrophes or hyphens.
+fn name_key(d: &PatientDetails) -> String {
+    fold(&format!("{} {}", d.given_name, d.family_name))
+}
+
+fn sort_key(d: &PatientDetails) -> String {
+    fold(&format!("{} {}", d.family_name, d.given_name))
+}
+
+/// The patient with this id.
+pub fn get_patient(conn: &Connection, id: i64) -> Result<Patient> {
+    conn.prepare_cached(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = ?1"))?
+        .query_row([id], patient_from_row)
+        .optional()?
+        .ok_or(Error::NotFound("The patient"))
+}
+
+/// Registered patients (archived ones included) with the same name, ignoring case
+/// and accents, and the same date of birth.
+pub fn find_duplicates(conn: &Connection, details: &PatientDetails) -> Result<Vec<PatientSummary>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM patients p WHERE p.name_key = ?1 AND p.date_of_birth = ?2 ORDER BY p.id"
+    ))?;
+    let rows = stmt.query_map(params![name_key(details), details.date_of_birth.trim()], summary_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Registers a new patient. Unless `register_anyway` is set, a likely duplicate is
+/// refused with [`Error::DuplicatePatient`] listing the existing records.
+pub fn register_patient(conn: &Connection, details: &PatientDetails, register_anyway: bool, today: NaiveDate) -> Result<Patient> {
+    let d = details.validated(today)?;
+    if !register_anyway {
+        let existing = find_duplicates(conn, &d)?;
+        if !existing.is_empty() {
+            return Err(Error::DuplicatePatient { existing });
+        }
+    }
+    let now = now_utc();
+    conn.prepare_cached(
+        "INSERT INTO patients (given_name, family_name, preferred_name, date_of_birth, sex, phone, email, address,
+            emergency_contact_name, emergency_contact_phone, allergies, medications,
+            flag_pregnant_or_breastfeeding, flag_neuromuscular_disorder, flag_aminoglycoside_antibiotics,
+            flag_blood_thinners, flag_keloid_history, flag_active_skin_infection, flag_previous_adverse_reaction,
+            consents, notes, name_key, sort_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
+    )?
+    .execute(params![
+        d.given_name, d.family_name, d.preferred_name, d.date_of_birth, d.sex.as_str(), d.phone, d.email, d.address,
+        d.emergency_contact_name, d.emergency_contact_phone, d.allergies, d.medications,
+        d.flags.pregnant_or_breastfeeding, d.flags.neuromuscular_disorder, d.flags.aminoglycoside_antibiotics,
+        d.flags.blood_thinners, d.flags.keloid_history, d.flags.active_skin_infection, d.flags.previous_adverse_reaction,
+        d.consents, d.notes, name_key(&d), sort_key(&d), now,
+    ])?;
+    let id = conn.last_insert_rowid();
+    index_patient(conn, id, &d)?;
+    get_patient(conn, id)
+}
+
+/// Saves edited details of an existing patient.
+pub fn update_patient(conn: &Connection, id: i64, details: &PatientDetails, today: NaiveDate) -> Result<Patient> {
+    let d = details.validated(today)?;
+    let changed = conn
+        .prepare_cached(
+            "UPDATE patients SET given_name = ?2, family_name = ?3, preferred_name = ?4, date_of_birth = ?5, sex = ?6,
+                phone = ?7, email = ?8, address = ?9, emergency_contact_name = ?10, emergency_contact_phone = ?11,
+                allergies = ?12, medications = ?13,
+                flag_pregnant_or_breastfeeding = ?14, flag_neuromuscular_disorder = ?15, flag_aminoglycoside_antibiotics = ?16,
+                flag_blood_thinners = ?17, flag_keloid_history = ?18, flag_active_skin_infection = ?19,
+                flag_previous_adverse_reaction = ?20, consents = ?21, notes = ?22, name_key = ?23, sort_key = ?24,
+                updated_at = ?25
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id, d.given_name, d.family_name, d.preferred_name, d.date_of_birth, d.sex.as_str(), d.phone, d.email, d.address,
+            d.emergency_contact_name, d.emergency_contact_phone, d.allergies, d.medications,
+            d.flags.pregnant_or_breastfeeding, d.flags.neuromuscular_disorder, d.flags.aminoglycoside_antibiotics,
+            d.flags.blood_thinners, d.flags.keloid_history, d.flags.active_skin_infection, d.flags.previous_adverse_reaction,
+            d.consents, d.notes, name_key(&d), sort_key(&d), now_utc(),
+        ])?;
+    if changed == 0 {
+        return Err(Error::NotFound("The patient"));
+    }
+    conn.prepare_cached("DELETE FROM patient_search_terms WHERE patient_id = ?1")?.execute([id])?;
+    index_patient(conn, id, &d)?;
+    get_patient(conn, id)
+}
+
+/// Archives a patient: kept with all history, hidden from search unless asked for.
+pub fn archive_patient(conn: &Connection, id: i64) -> Result<Patient> {
+    set_archived(conn, id, Some(now_utc()))
+}
+
+/// Brings an archived patient back to the active list.
+pub fn unarchive_patient(conn: &Connection, id: i64) -> Result<Patient> {
+    set_archived(conn, id, None)
+}
+
+fn set_archived(conn: &Connection, id: i64, archived_at: Option<String>) -> Result<Patient> {
+    let changed = conn
+        .prepare_cached("UPDATE patients SET archived_at = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![id, archived_at, now_utc()])?;
+    if changed == 0 {
+        return Err(Error::NotFound("The patient"));
+    }
+    get_patient(conn, id)
+}
+
+/// Writes the search terms of a patient: the words of every name and the phone suffixes.
+fn index_patient(conn: &Connection, id: i64, d: &PatientDetails) -> Result<()> {
+    let sort = sort_key(d);
+    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO patient_search_terms (term, sort_key, patient_id) VALUES (?1, ?2, ?3)")?;
+    let names = [&d.given_name, &d.family_name, &d.preferred_name];
+    for term in names.iter().flat_map(|n| name_terms(n)).chain(phone_terms(&d.phone)) {
+        insert.execute(params![term, sort, id])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! Opening the database: pragmas, migrations, refusal of a newer schema, and the
+//! health check behind `glabella-admin check`.
+
+mod common;
+
+use glabella_core::db::{self, DB_FILE, LATEST_VERSION};
+use glabella_core::{Db, Error};
+use rusqlite::Connection;
+
+#[test]
+fn a_new_database_is_migrated_with_wal_and_full_sync() {
+    let (dir, db) = common::temp_db();
+    let (version, journal, sync, fk): (i64, String, i64, i64) = db
+        .read(|c| {
+            Ok((
+                c.pragma_query_value(None, "user_version", |r| r.get(0))?,
+                c.pragma_query_value(None, "journal_mode", |r| r.get(0))?,
+                c.pragma_query_value(None, "synchronous", |r| r.get(0))?,
+                c.pragma_query_value(None, "foreign_keys", |r| r.get(0))?,
+            ))
+        })
+        .unwrap();
+    assert_eq!((version, journal.as_str(), sync, fk), (LATEST_VERSION, "wal", 2, 1));
+    assert!(dir.path().join(DB_FILE).exists());
+}
+
+#[test]
+fn reopening_keeps_the_data() {
+    let (dir, db) = common::temp_db();
+    common::register(&db, common::person("Ann", "Lee", "1980-01-01"));
+    drop(db);
+    let db = Db::open_dir(dir.path()).unwrap();
+    let n: i64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM patients", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn a_newer_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;").unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    match Db::open_dir(dir.path()) {
+        Err(e @ Error::DatabaseTooNew { found: 99, .. }) => {
+            assert_eq!(e.code(), "db.too_new");
+            assert!(e.to_string().contains("newer version of Glabella"), "{e}");
+        }
+        other => panic!("expected a refusal, got {:?}", other.err()),
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file must not change");
+    assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists(), "not even a WAL file is created");
+}
+
+#[test]
+fn check_reports_a_healthy_database() {
+    let (dir, db) = common::temp_db();
+    common::register(&db, common::person("Ann", "Lee", "1980-01-01"));
+    drop(db);
+    let report = db::check(&dir.path().join(DB_FILE)).unwrap();
+    assert_eq!(report.problems, 0, "{:?}", report.lines);
+    assert!(report.lines.iter().any(|l| l == "1 patient record(s)"));
+}
+
+#[test]
+fn check_finds_broken_foreign_keys_and_a_newer_schema() {
+    let (dir, db) = common::temp_db();
+    drop(db);
+    let path = dir.path().join(DB_FILE);
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO patient_search_terms VALUES ('ghost', 'ghost', 42); PRAGMA user_version = 99;").unwrap();
+    }
+    let report = db::check(&path).unwrap();
+    assert_eq!(report.problems, 2, "{:?}", report.lines);
+}
+
+#[test]
+fn check_refuses_a_damaged_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    std::fs::write(&path, b"this is not a database, just some bytes that happen to be here. ".repeat(100)).unwrap();
+    assert!(db::check(&path).is_err());
+}
