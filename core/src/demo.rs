@@ -60,7 +60,7 @@ fn demo_patient(rng: &mut fastrand::Rng, today: NaiveDate) -> PatientDetails {
     PatientDetails {
         given_name: given.to_string(),
         family_name: family.to_string(),
-        preferred_name: if rng.u8(0..10) == 0 { given.chars().take(3).collect() } else { String::new() },
+        preferred_name: String::new(),
         date_of_birth: birth.format("%Y-%m-%d").to_string(),
         sex: if female { Sex::Female } else { Sex::Male },
         phone,

@@ -8,9 +8,10 @@ use specta::Type;
 /// Anything that can go wrong in the core.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Bad input in one field of a form.
-    #[error("{message}")]
-    Validation { field: &'static str, message: String },
+    /// Bad input in one or more fields of a form (never empty; the first is shown
+    /// as the message).
+    #[error("{}", .0[0].message)]
+    Validation(Vec<FieldError>),
     /// A patient with the same name and date of birth is already registered.
     #[error("A patient with the same name and date of birth is already registered.")]
     DuplicatePatient { existing: Vec<crate::patients::PatientSummary> },
@@ -35,7 +36,7 @@ impl Error {
     /// Stable machine-readable code, e.g. `validation` or `patient.duplicate`.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Validation { .. } => "validation",
+            Error::Validation(_) => "validation",
             Error::DuplicatePatient { .. } => "patient.duplicate",
             Error::NotFound(_) => "not_found",
             Error::DatabaseTooNew { .. } => "db.too_new",
@@ -44,42 +45,48 @@ impl Error {
         }
     }
 
-    /// The form field this error points at, if any.
+    /// The (first) form field this error points at, if any.
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            Error::Validation { field, .. } => Some(field),
+            Error::Validation(errors) => Some(errors[0].field),
             _ => None,
         }
     }
 
-    /// Shorthand for a field-level validation error.
+    /// Shorthand for a validation error in one field.
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Error::Validation { field, message: message.into() }
+        Error::Validation(vec![FieldError { field, message: message.into() }])
     }
 }
 
-/// How an error crosses IPC: `{code, message, field?}` (plus the likely duplicates
-/// for `patient.duplicate`, so the UI can show them before "register anyway").
+/// What is wrong with one field of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct FieldError {
+    /// The field's name as the UI knows it, e.g. `dateOfBirth`.
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// How an error crosses IPC: `{code, message, field?}`, plus every field error of a
+/// rejected form (so the UI can mark all of them at once) and the likely duplicates
+/// for `patient.duplicate` (shown before "register anyway").
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiError {
     pub code: String,
     pub message: String,
     pub field: Option<String>,
+    pub field_errors: Vec<FieldError>,
     pub duplicates: Vec<crate::patients::PatientSummary>,
 }
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
-        let duplicates = match &e {
-            Error::DuplicatePatient { existing } => existing.clone(),
-            _ => Vec::new(),
+        let (field_errors, duplicates) = match &e {
+            Error::Validation(errors) => (errors.clone(), Vec::new()),
+            Error::DuplicatePatient { existing } => (Vec::new(), existing.clone()),
+            _ => (Vec::new(), Vec::new()),
         };
-        ApiError {
-            code: e.code().to_string(),
-            message: e.to_string(),
-            field: e.field().map(str::to_string),
-            duplicates,
-        }
+        ApiError { code: e.code().to_string(), message: e.to_string(), field: e.field().map(str::to_string), field_errors, duplicates }
     }
 }

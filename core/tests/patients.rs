@@ -15,9 +15,10 @@ fn count(db: &glabella_core::Db) -> i64 {
 fn rejection(details: PatientDetails) -> (String, String) {
     let (_dir, db) = temp_db();
     match db.write(|tx| register_patient(tx, &details, false, today())) {
-        Err(Error::Validation { field, message }) => {
+        Err(Error::Validation(errors)) => {
             assert_eq!(count(&db), 0, "a rejected patient must not be saved");
-            (field.to_string(), message)
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            (errors[0].field.to_string(), errors[0].message.clone())
         }
         other => panic!("expected a validation error, got {other:?}"),
     }
@@ -94,6 +95,20 @@ fn phone_and_email_must_be_plausible() {
 }
 
 #[test]
+fn every_bad_field_is_reported_at_once() {
+    let (_dir, db) = temp_db();
+    let mut d = person("", "Lee", "1980-01-01");
+    d.email = "nope".into();
+    match db.write(|tx| register_patient(tx, &d, false, today())) {
+        Err(Error::Validation(errors)) => {
+            let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+            assert_eq!(fields, vec!["givenName", "email"]);
+        }
+        other => panic!("expected validation errors, got {other:?}"),
+    }
+}
+
+#[test]
 fn fields_have_length_limits() {
     let mut d = person(&"A".repeat(101), "Lee", "1980-01-01");
     let (field, message) = rejection(d.clone());
@@ -131,7 +146,7 @@ fn edits_are_saved_and_validated() {
     let updated = db.write(|tx| patients::update_patient(tx, p.id, &d, today())).unwrap();
     assert_eq!(updated.details.family_name, "O'Brien");
     d.email = "nope".into();
-    assert!(matches!(db.write(|tx| patients::update_patient(tx, p.id, &d, today())), Err(Error::Validation { field: "email", .. })));
+    assert!(matches!(db.write(|tx| patients::update_patient(tx, p.id, &d, today())), Err(Error::Validation(e)) if e[0].field == "email"));
     let stored = db.read(|c| get_patient(c, p.id)).unwrap();
     assert_eq!(stored.details.email, "someone@example.com", "a rejected edit changes nothing");
     assert_eq!(stored.details.allergies, "Latex");
@@ -171,6 +186,12 @@ fn errors_cross_ipc_as_code_message_field() {
     let json = serde_json::to_value(&err).unwrap();
     assert_eq!(
         json,
-        serde_json::json!({"code": "validation", "message": "Email does not look like an address.", "field": "email", "duplicates": []})
+        serde_json::json!({
+            "code": "validation",
+            "message": "Email does not look like an address.",
+            "field": "email",
+            "fieldErrors": [{"field": "email", "message": "Email does not look like an address."}],
+            "duplicates": []
+        })
     );
 }

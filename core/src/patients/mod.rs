@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::error::FieldError;
 use crate::{Error, Result};
 pub use ops::{archive_patient, find_duplicates, get_patient, register_patient, unarchive_patient, update_patient};
 pub use search::{search_patients, SEARCH_LIMIT};
@@ -118,10 +119,11 @@ const TEXT_MAX: usize = 4000;
 const NOTES_MAX: usize = 20_000;
 
 impl PatientDetails {
-    /// Checks every field and returns the details trimmed, or the first error with
-    /// the field it belongs to. `today` is the clinic's local date.
+    /// Checks every field and returns the details trimmed, or every problem found,
+    /// each with the field it belongs to. `today` is the clinic's local date.
     pub fn validated(&self, today: NaiveDate) -> Result<PatientDetails> {
         let mut d = self.clone();
+        let mut problems = Vec::new();
         for (value, field, label, max) in [
             (&mut d.given_name, "givenName", "First name", NAME_MAX),
             (&mut d.family_name, "familyName", "Last name", NAME_MAX),
@@ -138,41 +140,55 @@ impl PatientDetails {
             (&mut d.notes, "notes", "Notes", NOTES_MAX),
         ] {
             *value = value.trim().to_string();
-            if value.chars().count() > max {
-                return Err(Error::invalid(field, format!("{label} is too long (at most {max} characters).")));
-            }
             let multiline = matches!(field, "address" | "allergies" | "medications" | "consents" | "notes");
-            if value.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t'))) {
-                return Err(Error::invalid(field, format!("{label} contains characters that cannot be stored.")));
+            if value.chars().count() > max {
+                problems.push(FieldError { field, message: format!("{label} is too long (at most {max} characters).") });
+            } else if value.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t'))) {
+                problems.push(FieldError { field, message: format!("{label} contains characters that cannot be stored.") });
             }
         }
-        if d.given_name.is_empty() {
-            return Err(Error::invalid("givenName", "First name is required."));
+        let checks = [
+            ("givenName", required(&d.given_name, "First name")),
+            ("familyName", required(&d.family_name, "Last name")),
+            ("dateOfBirth", validate_birth_date(&d.date_of_birth, today)),
+            ("phone", validate_phone(&d.phone, "Phone")),
+            ("email", validate_email(&d.email)),
+            ("emergencyContactPhone", validate_phone(&d.emergency_contact_phone, "Emergency contact phone")),
+        ];
+        for (field, outcome) in checks {
+            // One message per field: a too-long value needs no second complaint.
+            if let Err(message) = outcome {
+                if !problems.iter().any(|p| p.field == field) {
+                    problems.push(FieldError { field, message });
+                }
+            }
         }
-        if d.family_name.is_empty() {
-            return Err(Error::invalid("familyName", "Last name is required."));
+        if problems.is_empty() {
+            Ok(d)
+        } else {
+            Err(Error::Validation(problems))
         }
-        validate_birth_date(&d.date_of_birth, today)?;
-        validate_phone(&d.phone, "phone", "Phone")?;
-        validate_email(&d.email)?;
-        validate_phone(&d.emergency_contact_phone, "emergencyContactPhone", "Emergency contact phone")?;
-        Ok(d)
     }
 }
 
-fn validate_birth_date(value: &str, today: NaiveDate) -> Result<()> {
-    const FIELD: &str = "dateOfBirth";
+type Check = std::result::Result<(), String>;
+
+fn required(value: &str, label: &str) -> Check {
     if value.is_empty() {
-        return Err(Error::invalid(FIELD, "Date of birth is required."));
+        return Err(format!("{label} is required."));
     }
+    Ok(())
+}
+
+fn validate_birth_date(value: &str, today: NaiveDate) -> Check {
+    required(value, "Date of birth")?;
     let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| Error::invalid(FIELD, "Date of birth is not a valid date (use year-month-day, e.g. 1980-03-14)."))?;
+        .map_err(|_| "Date of birth is not a valid date (use year-month-day, e.g. 1980-03-14).".to_string())?;
     if date > today {
-        return Err(Error::invalid(FIELD, "Date of birth cannot be in the future."));
+        return Err("Date of birth cannot be in the future.".to_string());
     }
-    let oldest = today.with_year_offset(-MAX_AGE_YEARS);
-    if date < oldest {
-        return Err(Error::invalid(FIELD, format!("Date of birth is more than {MAX_AGE_YEARS} years ago; please check the year.")));
+    if date < today.with_year_offset(-MAX_AGE_YEARS) {
+        return Err(format!("Date of birth is more than {MAX_AGE_YEARS} years ago; please check the year."));
     }
     Ok(())
 }
@@ -194,23 +210,23 @@ impl YearOffset for NaiveDate {
 
 /// Plausible phone: digits with the usual formatting characters, 6 to 15 digits
 /// (15 is the international maximum).
-fn validate_phone(value: &str, field: &'static str, label: &str) -> Result<()> {
+fn validate_phone(value: &str, label: &str) -> Check {
     if value.is_empty() {
         return Ok(());
     }
     let formatting_only = value.chars().all(|c| c.is_ascii_digit() || " +-().\u{a0}/".contains(c));
     let digits = crate::text::digits(value).len();
     if !formatting_only || value.chars().skip(1).any(|c| c == '+') {
-        return Err(Error::invalid(field, format!("{label} may contain only digits, spaces and + - ( ) . /")));
+        return Err(format!("{label} may contain only digits, spaces and + - ( ) . /"));
     }
     if !(6..=15).contains(&digits) {
-        return Err(Error::invalid(field, format!("{label} should have between 6 and 15 digits.")));
+        return Err(format!("{label} should have between 6 and 15 digits."));
     }
     Ok(())
 }
 
 /// Plausible email: one `@`, something before it, a dotted domain after it, no spaces.
-fn validate_email(value: &str) -> Result<()> {
+fn validate_email(value: &str) -> Check {
     if value.is_empty() {
         return Ok(());
     }
@@ -227,7 +243,7 @@ fn validate_email(value: &str) -> Result<()> {
         None => false,
     };
     if !plausible {
-        return Err(Error::invalid("email", "Email does not look like an address (e.g. name@example.com)."));
+        return Err("Email does not look like an address (e.g. name@example.com).".to_string());
     }
     Ok(())
 }

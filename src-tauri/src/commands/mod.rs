@@ -20,6 +20,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
         .error_handling(ErrorHandlingMode::Throw)
         .dangerously_cast_bigints_to_number() // ids stay far below 2^53
         .disable_serde_phases() // one TypeScript type per Rust type
+        .constant("SEARCH_LIMIT", glabella_core::patients::SEARCH_LIMIT)
         .commands(collect_commands![
             app::database_status,
             app::ui_ready,
@@ -41,7 +42,7 @@ where
     let db: Arc<Db> = state.db()?;
     tauri::async_runtime::spawn_blocking(move || f(&db))
         .await
-        .map_err(|e| ApiError { code: "internal".into(), message: format!("The operation was interrupted: {e}"), field: None, duplicates: Vec::new() })?
+        .map_err(|e| ApiError { code: "internal".into(), message: format!("The operation was interrupted: {e}"), field: None, field_errors: Vec::new(), duplicates: Vec::new() })?
         .map_err(ApiError::from)
 }
 

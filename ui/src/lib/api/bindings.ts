@@ -22,16 +22,28 @@ export const commands = {
 	unarchivePatient: (id: number) => __TAURI_INVOKE<Patient>("unarchive_patient", { id }),
 };
 
+/* Constants */
+export const SEARCH_LIMIT = 50 as const;
+
 /* Types */
 /**
- *  How an error crosses IPC: `{code, message, field?}` (plus the likely duplicates
- *  for `patient.duplicate`, so the UI can show them before "register anyway").
+ *  How an error crosses IPC: `{code, message, field?}`, plus every field error of a
+ *  rejected form (so the UI can mark all of them at once) and the likely duplicates
+ *  for `patient.duplicate` (shown before "register anyway").
  */
 export type ApiError = {
 	code: string,
 	message: string,
 	field: string | null,
+	fieldErrors: FieldError[],
 	duplicates: PatientSummary[],
+};
+
+/**  What is wrong with one field of a form. */
+export type FieldError = {
+	/**  The field's name as the UI knows it, e.g. `dateOfBirth`. */
+	field: string,
+	message: string,
 };
 
 /**
