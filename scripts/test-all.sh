@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test: Rust core and shell (with the bindings check), UI type check and
+# component tests, and the end-to-end tests on the real app under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh tests
+
+echo "==> UI: type check, component tests, build"
+(cd ui && npm run check --silent && npm test --silent && npm run build --silent)
+
+echo "==> The core must not depend on Tauri"
+if cargo tree -p glabella-core -e normal --prefix none | grep -E '^(tauri|wry|webkit2gtk)'; then
+  echo "glabella-core depends on Tauri or WebKit; it must not." >&2
+  exit 1
+fi
+
+echo "==> Rust tests (core on temp databases; shell; generated bindings up to date)"
+cargo test --workspace --features glabella/e2e
+
+echo "==> End-to-end tests on the real app"
+cargo build -p glabella --features e2e --quiet
+GLABELLA_APP="$PWD/target/debug/glabella" bash tests/run-e2e.sh

@@ -1,0 +1,79 @@
+import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import PatientForm from './PatientForm.svelte';
+import { patient, summary } from './fixtures';
+import { blankDetails } from './patients';
+
+afterEach(() => clearMocks());
+
+function props() {
+  return { initial: blankDetails(), onSaved: vi.fn(), onCancel: vi.fn(), onOpenExisting: vi.fn() };
+}
+
+describe('PatientForm', () => {
+  it('shows every field error from the core beside its field', async () => {
+    mockIPC(() => {
+      throw {
+        code: 'validation',
+        message: 'First name is required.',
+        field: 'givenName',
+        fieldErrors: [
+          { field: 'givenName', message: 'First name is required.' },
+          { field: 'email', message: 'Email does not look like an address (e.g. name@example.com).' },
+        ],
+        duplicates: [],
+      };
+    });
+    const p = props();
+    render(PatientForm, p);
+    await userEvent.type(screen.getByLabelText('Email'), 'nope');
+    await userEvent.click(screen.getByRole('button', { name: 'Register patient' }));
+    expect(await screen.findByTestId('error-givenName')).toHaveTextContent('First name is required.');
+    expect(screen.getByTestId('error-email')).toHaveTextContent('Email does not look like an address');
+    expect(screen.getByLabelText('First name')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText('Email')).toHaveValue('nope'); // nothing typed is lost
+    expect(p.onSaved).not.toHaveBeenCalled();
+  });
+
+  it('sends what was typed and hands back the saved patient', async () => {
+    let sent: Record<string, unknown> = {};
+    mockIPC((cmd, args) => {
+      sent = { cmd, ...(args as object) };
+      return patient();
+    });
+    const p = props();
+    render(PatientForm, p);
+    await userEvent.type(screen.getByLabelText('First name'), 'María');
+    await userEvent.type(screen.getByLabelText('Last name'), 'Núñez');
+    await userEvent.type(screen.getByLabelText('Date of birth'), '1980-03-14');
+    await userEvent.click(screen.getByLabelText('Blood thinners'));
+    await userEvent.click(screen.getByRole('button', { name: 'Register patient' }));
+    expect(sent.cmd).toBe('register_patient');
+    expect(sent.registerAnyway).toBe(false);
+    const details = sent.details as ReturnType<typeof blankDetails>;
+    expect([details.givenName, details.familyName, details.dateOfBirth, details.flags.bloodThinners]).toEqual(['María', 'Núñez', '1980-03-14', true]);
+    expect(p.onSaved).toHaveBeenCalledOnce();
+  });
+
+  it('warns of a likely duplicate and registers anyway on request', async () => {
+    const anyway: boolean[] = [];
+    mockIPC((_cmd, args) => {
+      const { registerAnyway } = args as { registerAnyway: boolean };
+      anyway.push(registerAnyway);
+      if (!registerAnyway) {
+        throw { code: 'patient.duplicate', message: 'A patient with the same name and date of birth is already registered.', field: null, fieldErrors: [], duplicates: [summary(3, 'María', 'Núñez')] };
+      }
+      return patient();
+    });
+    const p = props();
+    render(PatientForm, p);
+    await userEvent.click(screen.getByRole('button', { name: 'Register patient' }));
+    expect(await screen.findByText('A patient with the same name and date of birth is already registered.')).toBeInTheDocument();
+    expect(screen.getByText(/Núñez, María, born 1980-03-14/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Register anyway' }));
+    expect(anyway).toEqual([false, true]);
+    expect(p.onSaved).toHaveBeenCalledOnce();
+  });
+});
