@@ -2,7 +2,8 @@
 //! derefs to one) so callers decide the transaction; `Db::write` makes each call one.
 
 use chrono::{NaiveDate, SecondsFormat, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 use super::{MedicalFlags, Patient, PatientDetails, PatientSummary, Sex};
 use crate::text::{fold, name_terms, phone_terms};
@@ -17,6 +18,30 @@ const PATIENT_COLUMNS: &str = "id, given_name, family_name, preferred_name, date
 /// Columns of [`PatientSummary`], in the order [`summary_from_row`] reads them.
 pub(super) const SUMMARY_COLUMNS: &str =
     "p.id, p.given_name, p.family_name, p.preferred_name, p.date_of_birth, p.phone, p.archived_at IS NOT NULL";
+
+/// The columns a registration or an edit writes, in the order of [`written_values`].
+const WRITTEN_COLUMNS: [&str; 23] = [
+    "given_name", "family_name", "preferred_name", "date_of_birth", "sex", "phone", "email", "address",
+    "emergency_contact_name", "emergency_contact_phone", "allergies", "medications",
+    "flag_pregnant_or_breastfeeding", "flag_neuromuscular_disorder", "flag_aminoglycoside_antibiotics",
+    "flag_blood_thinners", "flag_keloid_history", "flag_active_skin_infection", "flag_previous_adverse_reaction",
+    "consents", "notes", "name_key", "sort_key",
+];
+
+/// The values of [`WRITTEN_COLUMNS`] for validated details.
+fn written_values(d: &PatientDetails) -> Vec<Value> {
+    let text = |s: &str| Value::Text(s.to_string());
+    let flag = |b: bool| Value::Integer(b.into());
+    vec![
+        text(&d.given_name), text(&d.family_name), text(&d.preferred_name), text(&d.date_of_birth), text(d.sex.as_str()),
+        text(&d.phone), text(&d.email), text(&d.address), text(&d.emergency_contact_name), text(&d.emergency_contact_phone),
+        text(&d.allergies), text(&d.medications),
+        flag(d.flags.pregnant_or_breastfeeding), flag(d.flags.neuromuscular_disorder), flag(d.flags.aminoglycoside_antibiotics),
+        flag(d.flags.blood_thinners), flag(d.flags.keloid_history), flag(d.flags.active_skin_infection),
+        flag(d.flags.previous_adverse_reaction),
+        text(&d.consents), text(&d.notes), Value::Text(name_key(d)), Value::Text(sort_key(d)),
+    ]
+}
 
 fn now_utc() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -107,21 +132,11 @@ pub fn register_patient(conn: &Connection, details: &PatientDetails, register_an
         }
     }
     let now = now_utc();
-    conn.prepare_cached(
-        "INSERT INTO patients (given_name, family_name, preferred_name, date_of_birth, sex, phone, email, address,
-            emergency_contact_name, emergency_contact_phone, allergies, medications,
-            flag_pregnant_or_breastfeeding, flag_neuromuscular_disorder, flag_aminoglycoside_antibiotics,
-            flag_blood_thinners, flag_keloid_history, flag_active_skin_infection, flag_previous_adverse_reaction,
-            consents, notes, name_key, sort_key, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
-    )?
-    .execute(params![
-        d.given_name, d.family_name, d.preferred_name, d.date_of_birth, d.sex.as_str(), d.phone, d.email, d.address,
-        d.emergency_contact_name, d.emergency_contact_phone, d.allergies, d.medications,
-        d.flags.pregnant_or_breastfeeding, d.flags.neuromuscular_disorder, d.flags.aminoglycoside_antibiotics,
-        d.flags.blood_thinners, d.flags.keloid_history, d.flags.active_skin_infection, d.flags.previous_adverse_reaction,
-        d.consents, d.notes, name_key(&d), sort_key(&d), now,
-    ])?;
+    let placeholders = vec!["?"; WRITTEN_COLUMNS.len() + 2].join(", ");
+    let sql = format!("INSERT INTO patients ({}, created_at, updated_at) VALUES ({placeholders})", WRITTEN_COLUMNS.join(", "));
+    let mut values = written_values(&d);
+    values.extend([Value::Text(now.clone()), Value::Text(now)]);
+    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     let id = conn.last_insert_rowid();
     index_patient(conn, id, &d)?;
     get_patient(conn, id)
@@ -130,24 +145,11 @@ pub fn register_patient(conn: &Connection, details: &PatientDetails, register_an
 /// Saves edited details of an existing patient.
 pub fn update_patient(conn: &Connection, id: i64, details: &PatientDetails, today: NaiveDate) -> Result<Patient> {
     let d = details.validated(today)?;
-    let changed = conn
-        .prepare_cached(
-            "UPDATE patients SET given_name = ?2, family_name = ?3, preferred_name = ?4, date_of_birth = ?5, sex = ?6,
-                phone = ?7, email = ?8, address = ?9, emergency_contact_name = ?10, emergency_contact_phone = ?11,
-                allergies = ?12, medications = ?13,
-                flag_pregnant_or_breastfeeding = ?14, flag_neuromuscular_disorder = ?15, flag_aminoglycoside_antibiotics = ?16,
-                flag_blood_thinners = ?17, flag_keloid_history = ?18, flag_active_skin_infection = ?19,
-                flag_previous_adverse_reaction = ?20, consents = ?21, notes = ?22, name_key = ?23, sort_key = ?24,
-                updated_at = ?25
-             WHERE id = ?1",
-        )?
-        .execute(params![
-            id, d.given_name, d.family_name, d.preferred_name, d.date_of_birth, d.sex.as_str(), d.phone, d.email, d.address,
-            d.emergency_contact_name, d.emergency_contact_phone, d.allergies, d.medications,
-            d.flags.pregnant_or_breastfeeding, d.flags.neuromuscular_disorder, d.flags.aminoglycoside_antibiotics,
-            d.flags.blood_thinners, d.flags.keloid_history, d.flags.active_skin_infection, d.flags.previous_adverse_reaction,
-            d.consents, d.notes, name_key(&d), sort_key(&d), now_utc(),
-        ])?;
+    let assignments: Vec<String> = WRITTEN_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
+    let sql = format!("UPDATE patients SET {}, updated_at = ? WHERE id = ?", assignments.join(", "));
+    let mut values = written_values(&d);
+    values.extend([Value::Text(now_utc()), Value::Integer(id)]);
+    let changed = conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     if changed == 0 {
         return Err(Error::NotFound("The patient"));
     }
