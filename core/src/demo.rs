@@ -6,6 +6,12 @@
 use chrono::{Days, NaiveDate};
 use rusqlite::Connection;
 
+use std::path::Path;
+
+use crate::auth::settings::{ClinicSettings, DEFAULT_IDLE_LOCK_MINUTES};
+use crate::auth::users::NewUser;
+use crate::auth::{Actor, Role};
+use crate::clinic::{Clinic, SetUp};
 use crate::patients::{register_patient, MedicalFlags, PatientDetails, Sex};
 use crate::Result;
 
@@ -36,6 +42,36 @@ const STREETS: &[&str] = &["Main Street", "Oak Avenue", "Rue de la Paix", "Calle
 const CITIES: &[&str] = &["Springfield 40210", "Lyon 69002", "Madrid 28013", "München 80331", "Cork T12 X2", "Portland 97205"];
 const ALLERGIES: &[&str] = &["Penicillin", "Latex", "Lidocaine", "Albumin (human)", "Cow's milk protein", "Hyaluronidase", "Nickel"];
 const MEDICATIONS: &[&str] = &["Warfarin 5 mg daily", "Aspirin 81 mg", "Levothyroxine 50 µg", "Sertraline 50 mg", "Gentamicin (course ended)", "Oral contraceptive"];
+
+/// The demo clinic's accounts, one per role: (username, password, full name, role).
+/// Documented in the README; for trying Glabella out, never for real patients.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 3] = [
+    ("admin", "glabella-admin", "Avery Admin", Role::Admin),
+    ("injector", "glabella-injector", "Inès Injector", Role::Injector),
+    ("reception", "glabella-reception", "Rémy Reception", Role::Receptionist),
+];
+
+/// Sets up a demo clinic in `dir` with [`DEMO_ACCOUNTS`] and `patients` demo patients.
+pub fn create_demo_clinic(dir: &Path, patients: usize, seed: u64, today: NaiveDate) -> Result<SetUp> {
+    let settings = ClinicSettings {
+        clinic_name: "Glabella Demo Clinic".into(),
+        clinic_address: "12 Harbour View\nSpringfield 40210".into(),
+        clinic_phone: "(555) 010-0000".into(),
+        idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
+    };
+    let account = |(username, password, name, role): (&str, &str, &str, Role)| NewUser {
+        username: username.into(),
+        display_name: name.into(),
+        role,
+        password: password.into(),
+    };
+    let set_up = Clinic::setup(dir, &settings, &account(DEMO_ACCOUNTS[0]))?;
+    for demo in &DEMO_ACCOUNTS[1..] {
+        set_up.clinic.create_user(&set_up.admin, &account(*demo))?;
+    }
+    set_up.clinic.db().write(|tx| add_demo_patients(tx, &set_up.admin, patients, seed, today))?;
+    Ok(set_up)
+}
 
 /// Builds the details of demo patient number `index` from `rng`.
 fn demo_patient(rng: &mut fastrand::Rng, today: NaiveDate) -> PatientDetails {
@@ -84,13 +120,13 @@ fn demo_patient(rng: &mut fastrand::Rng, today: NaiveDate) -> PatientDetails {
     }
 }
 
-/// Adds `count` deterministic demo patients (from `seed`) to the database and
-/// returns how many were added. Call it inside one write transaction.
-pub fn add_demo_patients(conn: &Connection, count: usize, seed: u64, today: NaiveDate) -> Result<usize> {
+/// Adds `count` deterministic demo patients (from `seed`) to the database, registered
+/// by `actor`, and returns how many were added. Call it inside one write transaction.
+pub fn add_demo_patients(conn: &Connection, actor: &Actor, count: usize, seed: u64, today: NaiveDate) -> Result<usize> {
     let mut rng = fastrand::Rng::with_seed(seed);
     for _ in 0..count {
         let details = demo_patient(&mut rng, today);
-        register_patient(conn, &details, true, today)?;
+        register_patient(conn, actor, &details, true, today)?;
     }
     Ok(count)
 }

@@ -21,6 +21,41 @@ pub enum Error {
     /// The database was written by a newer Glabella and must not be touched.
     #[error("This database was created by a newer version of Glabella (schema version {found}; this version understands up to {supported}). Please update Glabella. The database has not been changed.")]
     DatabaseTooNew { found: i64, supported: i64 },
+    /// A username/password pair did not unlock the database: the same error whether the
+    /// user is unknown or the password is wrong, so neither can be told apart.
+    /// The signed-in person's role does not allow this.
+    #[error("Your role does not allow this. Ask an administrator if you need it.")]
+    Forbidden,
+    /// Nobody is signed in.
+    #[error("Please sign in to continue.")]
+    NotSignedIn,
+    /// The app locked itself after being idle, or someone locked it.
+    #[error("Glabella is locked. Enter your password to continue.")]
+    Locked,
+    /// Something that should not happen, described for the log.
+    #[error("Something went wrong: {0}")]
+    Internal(String),
+    #[error("Wrong username or password.")]
+    LoginFailed,
+    /// A recovery key was well formed but does not unlock this database.
+    #[error("This recovery key does not unlock this database. Check it against the printed copy.")]
+    WrongRecoveryKey,
+    /// The database key does not fit the database file (or the file is damaged).
+    #[error("The database could not be unlocked: the key file beside it belongs to another database, or the database file is damaged.")]
+    WrongDatabaseKey,
+    /// A key was given for a database that is still unencrypted (from an older
+    /// Glabella); it must be encrypted first (`db::encrypt_plaintext`).
+    #[error("This database is not encrypted yet. It must be encrypted before it can be opened with a key.")]
+    DatabaseNotEncrypted,
+    /// There is no key file beside the database.
+    #[error("The key file (glabella.keys) was not found in {0}.")]
+    KeyFileMissing(String),
+    /// A key file exists already, and creating one would lock its database out.
+    #[error("A key file (glabella.keys) already exists in {0}; it is never overwritten.")]
+    KeyFileExists(String),
+    /// The key file cannot be used: damaged, or written by a newer Glabella.
+    #[error("The key file (glabella.keys) cannot be used: {0}")]
+    KeyFileInvalid(String),
     /// The database file is damaged or unreadable.
     #[error("The database could not be read: {0}")]
     Database(#[from] rusqlite::Error),
@@ -40,6 +75,17 @@ impl Error {
             Error::DuplicatePatient { .. } => "patient.duplicate",
             Error::NotFound(_) => "not_found",
             Error::DatabaseTooNew { .. } => "db.too_new",
+            Error::Forbidden => "auth.forbidden",
+            Error::NotSignedIn => "auth.required",
+            Error::Locked => "auth.locked",
+            Error::Internal(_) => "internal",
+            Error::LoginFailed => "auth.failed",
+            Error::WrongRecoveryKey => "auth.wrong_recovery_key",
+            Error::WrongDatabaseKey => "db.wrong_key",
+            Error::DatabaseNotEncrypted => "db.not_encrypted",
+            Error::KeyFileMissing(_) => "keys.missing",
+            Error::KeyFileExists(_) => "keys.exists",
+            Error::KeyFileInvalid(_) => "keys.invalid",
             Error::Database(_) => "db.error",
             Error::Io(_) => "io",
         }

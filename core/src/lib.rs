@@ -2,9 +2,13 @@
 //! front office. It knows nothing of Tauri or of windows, so the desktop shell, the
 //! admin CLI, the tests and the benchmarks all drive the very same code.
 //!
-//! Layers, lowest first: `error` → `db` (connections, migrations) → features
-//! (`patients`). Nothing lower imports anything higher.
+//! Layers, lowest first: `error` → `db` (connections, migrations) → `audit` →
+//! features (`patients`). Nothing lower imports anything higher, with one exception:
+//! `db::check` verifies the audit chain, since the health check covers the whole file.
 
+pub mod audit;
+pub mod auth;
+pub mod clinic;
 pub mod demo;
 pub mod db;
 pub mod error;

@@ -5,7 +5,6 @@ mod common;
 
 use glabella_core::db::{self, DB_FILE, LATEST_VERSION};
 use glabella_core::{Db, Error};
-use rusqlite::Connection;
 
 #[test]
 fn a_new_database_is_migrated_with_wal_and_full_sync() {
@@ -29,7 +28,7 @@ fn reopening_keeps_the_data() {
     let (dir, db) = common::temp_db();
     common::register(&db, common::person("Ann", "Lee", "1980-01-01"));
     drop(db);
-    let db = Db::open_dir(dir.path()).unwrap();
+    let db = common::reopen(dir.path());
     let n: i64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM patients", [], |r| r.get(0))?)).unwrap();
     assert_eq!(n, 1);
 }
@@ -39,11 +38,11 @@ fn a_newer_database_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(DB_FILE);
     {
-        let c = Connection::open(&path).unwrap();
+        let c = common::open_raw(&path);
         c.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;").unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    match Db::open_dir(dir.path()) {
+    match Db::open_dir(dir.path(), common::key()) {
         Err(e @ Error::DatabaseTooNew { found: 99, .. }) => {
             assert_eq!(e.code(), "db.too_new");
             assert!(e.to_string().contains("newer version of Glabella"), "{e}");
@@ -59,7 +58,7 @@ fn check_reports_a_healthy_database() {
     let (dir, db) = common::temp_db();
     common::register(&db, common::person("Ann", "Lee", "1980-01-01"));
     drop(db);
-    let report = db::check(&dir.path().join(DB_FILE)).unwrap();
+    let report = db::check(&dir.path().join(DB_FILE), common::key()).unwrap();
     assert_eq!(report.problems, 0, "{:?}", report.lines);
     assert!(report.lines.iter().any(|l| l == "1 patient record(s)"));
 }
@@ -70,10 +69,10 @@ fn check_finds_broken_foreign_keys_and_a_newer_schema() {
     drop(db);
     let path = dir.path().join(DB_FILE);
     {
-        let c = Connection::open(&path).unwrap();
+        let c = common::open_raw(&path);
         c.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO patient_search_terms VALUES ('ghost', 'ghost', 42); PRAGMA user_version = 99;").unwrap();
     }
-    let report = db::check(&path).unwrap();
+    let report = db::check(&path, common::key()).unwrap();
     assert_eq!(report.problems, 2, "{:?}", report.lines);
 }
 
@@ -82,5 +81,5 @@ fn check_refuses_a_damaged_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(DB_FILE);
     std::fs::write(&path, b"this is not a database, just some bytes that happen to be here. ".repeat(100)).unwrap();
-    assert!(db::check(&path).is_err());
+    assert!(db::check(&path, common::key()).is_err());
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{person, register, temp_db, today};
+use common::{person, receptionist, register, temp_db, today};
 use glabella_core::patients::{self, get_patient, register_patient, MedicalFlags, PatientDetails, Sex};
 use glabella_core::Error;
 
@@ -14,7 +14,8 @@ fn count(db: &glabella_core::Db) -> i64 {
 /// Registers `details` and returns the field and message of the validation error.
 fn rejection(details: PatientDetails) -> (String, String) {
     let (_dir, db) = temp_db();
-    match db.write(|tx| register_patient(tx, &details, false, today())) {
+    let staff = receptionist(&db);
+    match db.write(|tx| register_patient(tx, &staff, &details, false, today())) {
         Err(Error::Validation(errors)) => {
             assert_eq!(count(&db), 0, "a rejected patient must not be saved");
             assert_eq!(errors.len(), 1, "{errors:?}");
@@ -27,6 +28,7 @@ fn rejection(details: PatientDetails) -> (String, String) {
 #[test]
 fn registers_a_patient_with_every_field() {
     let (_dir, db) = temp_db();
+    let staff = receptionist(&db);
     let details = PatientDetails {
         given_name: " Zoë ".into(),
         family_name: "Núñez".into(),
@@ -45,7 +47,7 @@ fn registers_a_patient_with_every_field() {
         notes: "Prefers mornings".into(),
     };
     let saved = register(&db, details.clone());
-    let loaded = db.read(|c| get_patient(c, saved.id)).unwrap();
+    let loaded = db.read(|c| get_patient(c, &staff, saved.id)).unwrap();
     assert_eq!(loaded.details.given_name, "Zoë", "names are trimmed");
     assert_eq!(loaded.details.address, "12 Oak Avenue\nSpringfield");
     assert!(loaded.details.flags.pregnant_or_breastfeeding && loaded.details.flags.blood_thinners);
@@ -97,9 +99,10 @@ fn phone_and_email_must_be_plausible() {
 #[test]
 fn every_bad_field_is_reported_at_once() {
     let (_dir, db) = temp_db();
+    let staff = receptionist(&db);
     let mut d = person("", "Lee", "1980-01-01");
     d.email = "nope".into();
-    match db.write(|tx| register_patient(tx, &d, false, today())) {
+    match db.write(|tx| register_patient(tx, &staff, &d, false, today())) {
         Err(Error::Validation(errors)) => {
             let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
             assert_eq!(fields, vec!["givenName", "email"]);
@@ -122,45 +125,48 @@ fn fields_have_length_limits() {
 #[test]
 fn a_likely_duplicate_needs_register_anyway() {
     let (_dir, db) = temp_db();
+    let staff = receptionist(&db);
     let first = register(&db, person("José", "Núñez", "1975-06-01"));
     let again = person("jose", "NUNEZ", "1975-06-01");
-    match db.write(|tx| register_patient(tx, &again, false, today())) {
+    match db.write(|tx| register_patient(tx, &staff, &again, false, today())) {
         Err(Error::DuplicatePatient { existing }) => assert_eq!(existing.iter().map(|p| p.id).collect::<Vec<_>>(), vec![first.id]),
         other => panic!("expected a duplicate warning, got {other:?}"),
     }
     assert_eq!(count(&db), 1);
     // Same name, other birth date: not a duplicate.
-    db.write(|tx| register_patient(tx, &person("José", "Núñez", "1975-06-02"), false, today())).unwrap();
+    db.write(|tx| register_patient(tx, &staff, &person("José", "Núñez", "1975-06-02"), false, today())).unwrap();
     // Register anyway.
-    db.write(|tx| register_patient(tx, &again, true, today())).unwrap();
+    db.write(|tx| register_patient(tx, &staff, &again, true, today())).unwrap();
     assert_eq!(count(&db), 3);
 }
 
 #[test]
 fn edits_are_saved_and_validated() {
     let (_dir, db) = temp_db();
+    let staff = receptionist(&db);
     let p = register(&db, person("Ann", "Lee", "1980-01-01"));
     let mut d = p.details.clone();
     d.family_name = "O'Brien".into();
     d.allergies = "Latex".into();
-    let updated = db.write(|tx| patients::update_patient(tx, p.id, &d, today())).unwrap();
+    let updated = db.write(|tx| patients::update_patient(tx, &staff, p.id, &d, today())).unwrap();
     assert_eq!(updated.details.family_name, "O'Brien");
     d.email = "nope".into();
-    assert!(matches!(db.write(|tx| patients::update_patient(tx, p.id, &d, today())), Err(Error::Validation(e)) if e[0].field == "email"));
-    let stored = db.read(|c| get_patient(c, p.id)).unwrap();
+    assert!(matches!(db.write(|tx| patients::update_patient(tx, &staff, p.id, &d, today())), Err(Error::Validation(e)) if e[0].field == "email"));
+    let stored = db.read(|c| get_patient(c, &staff, p.id)).unwrap();
     assert_eq!(stored.details.email, "someone@example.com", "a rejected edit changes nothing");
     assert_eq!(stored.details.allergies, "Latex");
-    assert!(matches!(db.write(|tx| patients::update_patient(tx, 9999, &person("A", "B", "1980-01-01"), today())), Err(Error::NotFound(_))));
+    assert!(matches!(db.write(|tx| patients::update_patient(tx, &staff, 9999, &person("A", "B", "1980-01-01"), today())), Err(Error::NotFound(_))));
 }
 
 #[test]
 fn archiving_keeps_the_record_and_can_be_undone() {
     let (_dir, db) = temp_db();
+    let staff = receptionist(&db);
     let p = register(&db, person("Ann", "Lee", "1980-01-01"));
-    let archived = db.write(|tx| patients::archive_patient(tx, p.id)).unwrap();
+    let archived = db.write(|tx| patients::archive_patient(tx, &staff, p.id)).unwrap();
     assert!(archived.archived_at.is_some());
     assert_eq!(count(&db), 1, "archiving never deletes");
-    let back = db.write(|tx| patients::unarchive_patient(tx, p.id)).unwrap();
+    let back = db.write(|tx| patients::unarchive_patient(tx, &staff, p.id)).unwrap();
     assert_eq!(back.archived_at, None);
     assert_eq!(back.details, p.details);
 }
@@ -168,10 +174,11 @@ fn archiving_keeps_the_record_and_can_be_undone() {
 #[test]
 fn a_write_that_fails_half_way_leaves_nothing() {
     let (_dir, db) = temp_db();
+    let staff = receptionist(&db);
     let result: glabella_core::Result<()> = db.write(|tx| {
-        register_patient(tx, &person("Half", "Way", "1980-01-01"), false, today())?;
+        register_patient(tx, &staff, &person("Half", "Way", "1980-01-01"), false, today())?;
         // The second step of the same write fails: the first must be rolled back.
-        register_patient(tx, &person("", "Broken", "1980-01-01"), false, today())?;
+        register_patient(tx, &staff, &person("", "Broken", "1980-01-01"), false, today())?;
         Ok(())
     });
     assert!(result.is_err());

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{person, register, temp_db};
+use common::{person, receptionist, register, temp_db};
 use glabella_core::patients::{archive_patient, search_patients, update_patient, PatientSummary};
 use glabella_core::Db;
 
@@ -13,7 +13,8 @@ fn names(results: &[PatientSummary]) -> Vec<String> {
 }
 
 fn search(db: &Db, query: &str) -> Vec<String> {
-    names(&db.read(|c| search_patients(c, query, false)).unwrap())
+    let staff = receptionist(db);
+    names(&db.read(|c| search_patients(c, &staff, query, false)).unwrap())
 }
 
 fn clinic() -> (tempfile::TempDir, Db) {
@@ -80,10 +81,11 @@ fn finds_date_of_birth_in_common_formats() {
 #[test]
 fn archived_patients_only_on_request() {
     let (_dir, db) = clinic();
-    let id = db.read(|c| search_patients(c, "obrien", false)).unwrap()[0].id;
-    db.write(|tx| archive_patient(tx, id)).unwrap();
+    let staff = receptionist(&db);
+    let id = db.read(|c| search_patients(c, &staff, "obrien", false)).unwrap()[0].id;
+    db.write(|tx| archive_patient(tx, &staff, id)).unwrap();
     assert!(search(&db, "obrien").is_empty());
-    let with_archived = db.read(|c| search_patients(c, "obrien", true)).unwrap();
+    let with_archived = db.read(|c| search_patients(c, &staff, "obrien", true)).unwrap();
     assert_eq!(names(&with_archived), vec!["Seán O'Brien"]);
     assert!(with_archived[0].archived);
 }
@@ -91,10 +93,11 @@ fn archived_patients_only_on_request() {
 #[test]
 fn edits_reindex_the_patient() {
     let (_dir, db) = clinic();
-    let p = db.read(|c| search_patients(c, "costa", false)).unwrap().remove(0);
-    let mut details = db.read(|c| glabella_core::patients::get_patient(c, p.id)).unwrap().details;
+    let staff = receptionist(&db);
+    let p = db.read(|c| search_patients(c, &staff, "costa", false)).unwrap().remove(0);
+    let mut details = db.read(|c| glabella_core::patients::get_patient(c, &staff, p.id)).unwrap().details;
     details.family_name = "Ferreira".into();
-    db.write(|tx| update_patient(tx, p.id, &details, common::today())).unwrap();
+    db.write(|tx| update_patient(tx, &staff, p.id, &details, common::today())).unwrap();
     assert!(search(&db, "costa").is_empty());
     assert_eq!(search(&db, "ferr"), vec!["Nuno Ferreira"]);
 }

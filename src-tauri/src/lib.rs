@@ -4,7 +4,7 @@
 mod commands;
 mod state;
 
-use glabella_core::{paths, Db};
+use glabella_core::paths;
 use tauri::Manager;
 
 pub use commands::bindings_builder;
@@ -28,14 +28,11 @@ pub fn run() {
         // Log lines are written by the shell only and never carry patient data.
         .plugin(tauri_plugin_log::Builder::new().level(log::LevelFilter::Info).build())
         .invoke_handler(commands.invoke_handler())
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let dir = paths::data_dir();
-            let db = Db::open_dir(&dir);
-            match &db {
-                Ok(_) => log::info!("database opened in {}", dir.display()),
-                Err(e) => log::error!("database could not be opened: {}", e.code()),
-            }
-            app.manage(AppState::new(db, started));
+            // The database opens when someone signs in: it is encrypted with a key
+            // that only a password (or the recovery key) unwraps.
+            app.manage(AppState::new(paths::data_dir(), started));
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"))

@@ -34,6 +34,17 @@ const SESSION_TIMEOUT = 120_000;
 /** Upper bound for one whole test, so a hung driver cannot hang the run. */
 export const TEST_TIMEOUT = 6 * 60_000;
 
+/**
+ * The clinic and first administrator that `appTest` sets up by default. The password is
+ * a fixed test passphrase (the app asks for at least 8 characters).
+ */
+export const ADMIN = Object.freeze({
+  clinicName: 'Glabella Test Clinic',
+  fullName: 'Avery Admin',
+  username: 'admin',
+  password: 'correct horse battery',
+});
+
 // ---------------------------------------------------------------------------
 // Processes and ports
 
@@ -206,12 +217,14 @@ function sectionByHeading(text) {
  * WebDriver session. Use `App.start()`; always `stop()` it (see `appTest`).
  */
 export class App {
-  constructor({ root, dataDir, ownsRoot }) {
+  constructor({ root, dataDir, ownsRoot, env = {} }) {
     /** The test's temp folder: the data directory and the app's per-user folders. */
     this.root = root;
     /** GLABELLA_DATA_DIR: where the app keeps its database. */
     this.dataDir = dataDir;
     this.ownsRoot = ownsRoot;
+    /** Extra environment for the app (through its tauri-driver), e.g. GLABELLA_IDLE_LOCK_SECONDS. */
+    this.env = { ...env };
     this.driver = null;
     this.driverOutput = '';
     this.outputSeen = 0;
@@ -220,11 +233,15 @@ export class App {
     this.browser = null;
   }
 
-  /** Starts a tauri-driver for a fresh (or the given) data directory and opens the app. */
-  static async start({ dataDir } = {}) {
+  /**
+   * Starts a tauri-driver for a fresh (or the given) data directory and opens the app.
+   * `env` is added to the app's environment (e.g. `{ GLABELLA_IDLE_LOCK_SECONDS: '4' }`):
+   * the app inherits it from its tauri-driver.
+   */
+  static async start({ dataDir, env } = {}) {
     checkPrerequisites();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'glabella-e2e-'));
-    const app = new App({ root, dataDir: dataDir || path.join(root, 'data'), ownsRoot: true });
+    const app = new App({ root, dataDir: dataDir || path.join(root, 'data'), ownsRoot: true, env });
     try {
       await app.startDriver();
       await app.openSession();
@@ -251,6 +268,7 @@ export class App {
           XDG_CONFIG_HOME: path.join(this.root, 'config'),
           XDG_DATA_HOME: path.join(this.root, 'share'),
           XDG_STATE_HOME: path.join(this.root, 'state'),
+          ...this.env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true, // its own process group, so the whole tree can be ended at once
@@ -539,6 +557,89 @@ export class App {
     await this.browser.keys(keys);
   }
 
+  // --- the clinic and the people in it ------------------------------------------
+
+  /**
+   * First start (an empty data directory): fills "Set up your clinic", presses "Create
+   * clinic", ticks "I have printed or written down the recovery key", continues, and waits
+   * for the search screen. Returns the recovery key that was shown.
+   */
+  async setUpClinic({
+    clinicName = ADMIN.clinicName,
+    clinicAddress = '',
+    clinicPhone = '',
+    fullName = ADMIN.fullName,
+    username = ADMIN.username,
+    password = ADMIN.password,
+  } = {}) {
+    await this.heading('Set up your clinic');
+    const fields = { 'Clinic name': clinicName };
+    if (clinicAddress) fields['Clinic address'] = clinicAddress;
+    if (clinicPhone) fields['Clinic phone'] = clinicPhone;
+    Object.assign(fields, {
+      'Your full name': fullName,
+      'Username': username,
+      'Password': password,
+      'Repeat password': password,
+    });
+    await this.fillForm(fields);
+    await this.click('Create clinic');
+    // Creating the encrypted database derives a key from the password: slow in a debug build.
+    await this.heading('Your recovery key', { timeout: 2 * TIMEOUT });
+    const keyEl = this.testId('recovery-key');
+    await keyEl.waitForDisplayed({ timeoutMsg: 'the recovery key is not shown' });
+    const recoveryKey = normalize(await keyEl.getText());
+    await this.fill('I have printed or written down the recovery key', true);
+    await this.click('Continue to Glabella');
+    await this.field('Search patients');
+    return recoveryKey;
+  }
+
+  /**
+   * On the "Sign in to Glabella" screen: types the username and password and presses
+   * "Sign in". Does not wait for the outcome (see `signIn`).
+   */
+  async submitSignIn(username, password) {
+    await this.heading('Sign in to Glabella');
+    await this.fillForm({ 'Username': username, 'Password': password });
+    await this.click('Sign in');
+  }
+
+  /** Signs in from the sign-in screen and waits for the search screen. */
+  async signIn(username, password) {
+    await this.submitSignIn(username, password);
+    await this.field('Search patients', { timeout: 2 * TIMEOUT });
+  }
+
+  /** The signed-in person as the top bar shows them: "<Full name> · <Role>". */
+  async signedInUser() {
+    const el = this.testId('signed-in-user');
+    await el.waitForDisplayed({ timeoutMsg: 'the top bar shows nobody signed in' });
+    return normalize(await el.getText());
+  }
+
+  /** Signs out from the top bar and waits for the sign-in screen. */
+  async signOut() {
+    await this.click('Sign out');
+    await this.heading('Sign in to Glabella');
+  }
+
+  /**
+   * Calls a Tauri command straight from the page, as a script in the webview could, and
+   * resolves to `{ ok: true, value }` or `{ ok: false, rejection }` (the command's error,
+   * e.g. `{ code: 'auth.forbidden', message, … }`).
+   * (Not `{ error }`: WebdriverIO takes a script result with an `error` key for a
+   * WebDriver error.)
+   */
+  async invoke(command, args = {}) {
+    return this.browser.executeAsync((cmd, a, done) => {
+      window.__TAURI_INTERNALS__.invoke(cmd, a).then(
+        (value) => done({ ok: true, value: value === undefined ? null : value }),
+        (rejection) => done({ ok: false, rejection: rejection === undefined ? null : rejection }),
+      );
+    }, command, args);
+  }
+
   /** From the start screen: opens the "Register new patient" form. */
   async openRegisterForm() {
     await this.click('Register new patient');
@@ -592,13 +693,18 @@ export function checkPrerequisites() {
 }
 
 /**
- * A test on a freshly started app with its own empty data directory. The app is
- * always stopped afterwards; on failure a screenshot goes to tests/artifacts/.
+ * A test on a freshly started app with its own empty data directory. By default the
+ * clinic is set up first (`ADMIN` signed in, on the search screen); `{ setUp: false }`
+ * leaves the app on its first-start screen. `{ env: { NAME: 'value' } }` adds to the
+ * app's environment. Other options go to node:test. The app is always stopped
+ * afterwards; on failure a screenshot goes to tests/artifacts/.
  */
 export function appTest(name, fn, options = {}) {
-  return test(name, { timeout: TEST_TIMEOUT, ...options }, async (t) => {
-    const app = await App.start();
+  const { setUp = true, env, ...testOptions } = options;
+  return test(name, { timeout: TEST_TIMEOUT, ...testOptions }, async (t) => {
+    const app = await App.start({ env });
     try {
+      if (setUp) await app.setUpClinic();
       await fn(app, t);
     } catch (e) {
       try {

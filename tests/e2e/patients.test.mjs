@@ -1,7 +1,8 @@
 // Registering and finding patients, on the real app: what the front desk does all day.
-// Each test starts the app on its own empty data directory (see app.mjs).
+// Each test starts the app on its own empty data directory and sets up the clinic,
+// signed in as its administrator (see app.mjs).
 import assert from 'node:assert/strict';
-import { appTest, normalize } from './app.mjs';
+import { ADMIN, appTest, normalize } from './app.mjs';
 
 const NO_MATCH = 'No patients found.';
 
@@ -47,7 +48,9 @@ appTest('a registered patient is still there after the app is restarted', async 
 
   await app.restart();
 
-  // The app opens on the search screen again, and the patient is found by a fragment.
+  // The app asks who is there; signed in, it opens on the search screen again, and the
+  // patient is found by a fragment.
+  await app.signIn(ADMIN.username, ADMIN.password);
   await app.search('thack');
   const rows = await app.waitForResult('Thackeray, Oswin');
   assert.equal(rows.length, 1, `results: ${JSON.stringify(rows)}`);

@@ -1,12 +1,17 @@
 //! Health check of a database file, for `glabella-admin check`: SQLite's integrity
-//! and foreign-key checks plus the schema version. Opens the file read-only, so a
-//! check never changes what it inspects.
+//! and foreign-key checks, the schema version and the audit log's hash chain. Opens the
+//! file read-only, so a check never changes what it inspects.
+//!
+//! The chain check is the one place `db` reaches up into a feature (`audit`): the
+//! health check answers for the whole file, and the chain's recipe belongs to `audit`.
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::OpenFlags;
 
+use super::keys::DatabaseKey;
 use super::migrations::{schema_version, LATEST_VERSION};
+use crate::audit::{verify_chain, ChainStatus};
 use crate::Result;
 
 /// What a check found: one line per finding, and how many of them are problems.
@@ -27,9 +32,20 @@ impl CheckReport {
     }
 }
 
-/// Checks the database file at `path`. An unreadable or damaged file is an `Err`.
-pub fn check(path: &Path) -> Result<CheckReport> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+/// Checks the encrypted database file at `path`, unlocked with `key`. An unreadable or
+/// damaged file, or a key that does not fit, is an `Err`.
+pub fn check(path: &Path, key: &DatabaseKey) -> Result<CheckReport> {
+    check_with(path, Some(key))
+}
+
+/// Checks an unencrypted database file, from a Glabella before encryption at rest
+/// (see [`super::is_plaintext`]).
+pub fn check_unencrypted(path: &Path) -> Result<CheckReport> {
+    check_with(path, None)
+}
+
+fn check_with(path: &Path, key: Option<&DatabaseKey>) -> Result<CheckReport> {
+    let conn = super::open_unlocked(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
     let mut report = CheckReport::default();
 
     let version = schema_version(&conn)?;
@@ -66,6 +82,20 @@ pub fn check(path: &Path) -> Result<CheckReport> {
     }
     for line in broken {
         report.problem(format!("foreign keys: {line}"));
+    }
+
+    // A database from before schema version 2 has no audit log yet.
+    let has_audit_log: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log')", [], |r| r.get(0))?;
+    if has_audit_log {
+        match verify_chain(&conn)? {
+            ChainStatus::Intact { entries, head } => {
+                report.ok(format!("audit log: {entries} entries, hash chain intact (newest hash {head})"))
+            }
+            ChainStatus::Broken { row_id, problem } => {
+                report.problem(format!("audit log: the hash chain breaks at row {row_id}: {problem}"))
+            }
+        }
     }
 
     let patients: i64 = conn.query_row("SELECT count(*) FROM patients", [], |r| r.get(0))?;

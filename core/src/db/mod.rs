@@ -1,5 +1,19 @@
-//! The one place that opens the database. It sets the pragmas every connection needs
-//! (WAL, `synchronous=FULL`, foreign keys, a busy timeout) and runs the migrations.
+//! The one place that opens the database. It unlocks every connection with the
+//! database key, sets the pragmas every connection needs (WAL, `synchronous=FULL`,
+//! foreign keys, a busy timeout, temp storage in memory) and runs the migrations.
+//!
+//! The file is encrypted with SQLCipher (AES-256 per page with an HMAC; the WAL is
+//! encrypted the same way, and the `-shm` index holds no row data). `PRAGMA key` is the
+//! very first statement on every connection; a key that does not fit shows up on the
+//! first read as SQLite's "file is not a database", which becomes `db.wrong_key` (or
+//! `db.not_encrypted` for a file from before encryption; see [`encrypt_plaintext`]).
+//! Sorts, temp tables and transient indices could otherwise spill into temporary files
+//! that SQLCipher does not promise to encrypt, so they stay in memory: SQLCipher's
+//! required build option `SQLITE_TEMP_STORE=2` (set by the bundled build) and
+//! `temp_store = MEMORY` on every connection, in case a build ever differs.
+//! `cipher_memory_security` (wiping freed memory) stays at SQLCipher's default, off:
+//! the goal is data at rest, and the option slows every query. Where the key comes from
+//! is [`keys`].
 //!
 //! Nobody gets a `&mut Connection`: reads go through [`Db::read`] and writes through
 //! [`Db::write`], which opens an IMMEDIATE transaction, commits when the closure returns
@@ -8,17 +22,21 @@
 //! lets readers see the last committed state while a write is in progress).
 
 mod check;
+pub mod keys;
 mod migrations;
+mod plaintext;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::Result;
-pub use check::{check, CheckReport};
+use crate::{Error, Result};
+pub use check::{check, check_unencrypted, CheckReport};
+pub use keys::{DatabaseKey, KdfParams, KeyFile, RecoveryKey, KEY_FILE};
 pub use migrations::{schema_version, LATEST_VERSION};
+pub use plaintext::{encrypt_plaintext, is_plaintext};
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "glabella.sqlite3";
@@ -31,18 +49,34 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database in `data_dir`, migrating it to the
-    /// current schema. A database from a newer Glabella is refused untouched.
-    pub fn open_dir(data_dir: &Path) -> Result<Db> {
+    /// Opens (creating if needed) the encrypted database in `data_dir` with `key`,
+    /// migrating it to the current schema. A database from a newer Glabella is refused
+    /// untouched; a key that does not fit is `db.wrong_key`; a database from before
+    /// encryption is `db.not_encrypted` (encrypt it with [`encrypt_plaintext`] first).
+    pub fn open_dir(data_dir: &Path, key: &DatabaseKey) -> Result<Db> {
         std::fs::create_dir_all(data_dir)?;
-        Db::open(&data_dir.join(DB_FILE))
+        Db::open(&data_dir.join(DB_FILE), key)
     }
 
-    /// Opens (creating if needed) the database file at `path`.
-    pub fn open(path: &Path) -> Result<Db> {
-        let mut writer = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+    /// Opens (creating if needed) the encrypted database file at `path` with `key`.
+    pub fn open(path: &Path, key: &DatabaseKey) -> Result<Db> {
+        plaintext::remove_leftovers(path)?;
+        Db::open_with(path, Some(key))
+    }
+
+    /// Opens (creating if needed) the database in `data_dir` **unencrypted**, as
+    /// Glabella did before encryption at rest: for tests and fixtures of such
+    /// databases only. The app never writes a plaintext database; it uses
+    /// [`Db::open_dir`]. An encrypted database does not open this way.
+    pub fn open_dir_unencrypted(data_dir: &Path) -> Result<Db> {
+        std::fs::create_dir_all(data_dir)?;
+        Db::open_with(&data_dir.join(DB_FILE), None)
+    }
+
+    fn open_with(path: &Path, key: Option<&DatabaseKey>) -> Result<Db> {
+        let mut writer = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, key)?;
         migrations::migrate(&mut writer)?;
-        let reader = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let reader = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, key)?;
         Ok(Db { path: path.to_path_buf(), writer: Mutex::new(writer), reader: Mutex::new(reader) })
     }
 
@@ -67,8 +101,10 @@ impl Db {
     }
 }
 
-fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
-    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+/// A connection for the app: unlocked, checked against a newer schema, and set up
+/// with the pragmas every connection needs.
+fn connect(path: &Path, flags: OpenFlags, key: Option<&DatabaseKey>) -> Result<Connection> {
+    let conn = open_unlocked(path, flags, key)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     // Check the version before any pragma below can write to a file we must not touch.
     migrations::refuse_newer(&conn)?;
@@ -78,4 +114,33 @@ fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
          PRAGMA foreign_keys = ON;",
     )?;
     Ok(conn)
+}
+
+/// Opens a connection and unlocks it: `PRAGMA key` first (when there is a key), temp
+/// storage in memory, then one read to find out whether the key fits. Every connection
+/// to a Glabella database starts here, the health check's and the encryption's too.
+fn open_unlocked(path: &Path, flags: OpenFlags, key: Option<&DatabaseKey>) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    if let Some(key) = key {
+        conn.execute_batch(&key.sqlcipher_pragmas())?;
+    }
+    conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+        Ok(()) => Ok(conn),
+        Err(e) if key.is_some() && e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => {
+            Err(if is_plaintext(path).unwrap_or(false) { Error::DatabaseNotEncrypted } else { Error::WrongDatabaseKey })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Flushes a folder's entries (a rename) to disk where the OS allows it (not Windows,
+/// which cannot flush a folder; NTFS journals the rename itself).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }

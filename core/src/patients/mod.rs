@@ -11,7 +11,7 @@ use specta::Type;
 
 use crate::error::FieldError;
 use crate::{Error, Result};
-pub use ops::{archive_patient, find_duplicates, get_patient, register_patient, unarchive_patient, update_patient};
+pub use ops::{archive_patient, find_duplicates, get_patient, open_chart, register_patient, unarchive_patient, update_patient};
 pub use search::{search_patients, SEARCH_LIMIT};
 
 /// Sex as recorded on the chart.

@@ -6,6 +6,8 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 use super::{MedicalFlags, Patient, PatientDetails, PatientSummary, Sex};
+use crate::audit::{self, entity, Action};
+use crate::auth::{Actor, Permission};
 use crate::text::{fold, name_terms, phone_terms};
 use crate::{Error, Result};
 
@@ -104,7 +106,19 @@ fn sort_key(d: &PatientDetails) -> String {
 }
 
 /// The patient with this id.
-pub fn get_patient(conn: &Connection, id: i64) -> Result<Patient> {
+pub fn get_patient(conn: &Connection, actor: &Actor, id: i64) -> Result<Patient> {
+    actor.require(Permission::Demographics)?;
+    load(conn, id)
+}
+
+/// Opens a patient's chart: the patient, with the view recorded in the audit trail.
+pub fn open_chart(conn: &Connection, actor: &Actor, id: i64) -> Result<Patient> {
+    let patient = get_patient(conn, actor, id)?;
+    audit::record(conn, &actor.audit(Action::PatientView).on(entity::PATIENT, id))?;
+    Ok(patient)
+}
+
+fn load(conn: &Connection, id: i64) -> Result<Patient> {
     conn.prepare_cached(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = ?1"))?
         .query_row([id], patient_from_row)
         .optional()?
@@ -123,7 +137,8 @@ pub fn find_duplicates(conn: &Connection, details: &PatientDetails) -> Result<Ve
 
 /// Registers a new patient. Unless `register_anyway` is set, a likely duplicate is
 /// refused with [`Error::DuplicatePatient`] listing the existing records.
-pub fn register_patient(conn: &Connection, details: &PatientDetails, register_anyway: bool, today: NaiveDate) -> Result<Patient> {
+pub fn register_patient(conn: &Connection, actor: &Actor, details: &PatientDetails, register_anyway: bool, today: NaiveDate) -> Result<Patient> {
+    actor.require(Permission::Demographics)?;
     let d = details.validated(today)?;
     if !register_anyway {
         let existing = find_duplicates(conn, &d)?;
@@ -139,11 +154,14 @@ pub fn register_patient(conn: &Connection, details: &PatientDetails, register_an
     conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     let id = conn.last_insert_rowid();
     index_patient(conn, id, &d)?;
-    get_patient(conn, id)
+    let note = if register_anyway { "registered despite a likely duplicate" } else { "" };
+    audit::record(conn, &actor.audit(Action::PatientCreate).on(entity::PATIENT, id).described(note))?;
+    load(conn, id)
 }
 
 /// Saves edited details of an existing patient.
-pub fn update_patient(conn: &Connection, id: i64, details: &PatientDetails, today: NaiveDate) -> Result<Patient> {
+pub fn update_patient(conn: &Connection, actor: &Actor, id: i64, details: &PatientDetails, today: NaiveDate) -> Result<Patient> {
+    actor.require(Permission::Demographics)?;
     let d = details.validated(today)?;
     let assignments: Vec<String> = WRITTEN_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
     let sql = format!("UPDATE patients SET {}, updated_at = ? WHERE id = ?", assignments.join(", "));
@@ -155,27 +173,31 @@ pub fn update_patient(conn: &Connection, id: i64, details: &PatientDetails, toda
     }
     conn.prepare_cached("DELETE FROM patient_search_terms WHERE patient_id = ?1")?.execute([id])?;
     index_patient(conn, id, &d)?;
-    get_patient(conn, id)
+    audit::record(conn, &actor.audit(Action::PatientUpdate).on(entity::PATIENT, id))?;
+    load(conn, id)
 }
 
 /// Archives a patient: kept with all history, hidden from search unless asked for.
-pub fn archive_patient(conn: &Connection, id: i64) -> Result<Patient> {
-    set_archived(conn, id, Some(now_utc()))
+pub fn archive_patient(conn: &Connection, actor: &Actor, id: i64) -> Result<Patient> {
+    set_archived(conn, actor, id, Some(now_utc()))
 }
 
 /// Brings an archived patient back to the active list.
-pub fn unarchive_patient(conn: &Connection, id: i64) -> Result<Patient> {
-    set_archived(conn, id, None)
+pub fn unarchive_patient(conn: &Connection, actor: &Actor, id: i64) -> Result<Patient> {
+    set_archived(conn, actor, id, None)
 }
 
-fn set_archived(conn: &Connection, id: i64, archived_at: Option<String>) -> Result<Patient> {
+fn set_archived(conn: &Connection, actor: &Actor, id: i64, archived_at: Option<String>) -> Result<Patient> {
+    actor.require(Permission::Demographics)?;
+    let action = if archived_at.is_some() { Action::PatientArchive } else { Action::PatientUnarchive };
     let changed = conn
         .prepare_cached("UPDATE patients SET archived_at = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![id, archived_at, now_utc()])?;
     if changed == 0 {
         return Err(Error::NotFound("The patient"));
     }
-    get_patient(conn, id)
+    audit::record(conn, &actor.audit(action).on(entity::PATIENT, id))?;
+    load(conn, id)
 }
 
 /// Writes the search terms of a patient: the words of every name and the phone suffixes.

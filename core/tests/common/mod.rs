@@ -1,20 +1,47 @@
 //! Helpers shared by the integration tests: a fresh database in a temp folder and a
 //! valid patient to start from.
+#![allow(dead_code)] // each test binary uses its own share of these
+
+use std::path::Path;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use glabella_core::auth::{Actor, Role};
+use glabella_core::db::DatabaseKey;
 use glabella_core::patients::{register_patient, Patient, PatientDetails};
 use glabella_core::Db;
+use rusqlite::Connection;
 
 /// The date the tests treat as today.
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
 }
 
-/// A new, empty database that lives as long as the returned temp dir.
+/// The key the test databases are encrypted with: random, one per test binary.
+pub fn key() -> &'static DatabaseKey {
+    static KEY: OnceLock<DatabaseKey> = OnceLock::new();
+    KEY.get_or_init(|| DatabaseKey::generate().unwrap())
+}
+
+/// A new, empty database (encrypted with [`key`]) that lives as long as the returned
+/// temp dir.
 pub fn temp_db() -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open_dir(dir.path()).unwrap();
+    let db = Db::open_dir(dir.path(), key()).unwrap();
     (dir, db)
+}
+
+/// Reopens the database in `dir` with [`key`].
+pub fn reopen(dir: &Path) -> Db {
+    Db::open_dir(dir, key()).unwrap()
+}
+
+/// A raw connection to an encrypted test database, unlocked with [`key`], for tests
+/// that must go around `Db` (fixtures of older or newer schemas, tampering).
+pub fn open_raw(path: &Path) -> Connection {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(&key().sqlcipher_pragmas()).unwrap();
+    conn
 }
 
 /// A valid patient with the given names and birth date.
@@ -29,7 +56,30 @@ pub fn person(given: &str, family: &str, birth: &str) -> PatientDetails {
     }
 }
 
+/// A staff member with `role`, stored in the database (the audit trail refers to
+/// them); the password hash is a placeholder, since these tests never sign in.
+pub fn staff(db: &Db, role: Role) -> Actor {
+    let username = format!("{}{}", role.as_str(), fastrand::u32(..));
+    let user_id = db
+        .write(|tx| {
+            tx.execute(
+                "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)
+                 VALUES (?1, ?1, ?2, 'not-a-hash', '2026-11-28T00:00:00Z', '2026-11-28T00:00:00Z')",
+                [&username, role.as_str()],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+        .unwrap();
+    Actor { user_id, display_name: username.clone(), username, role }
+}
+
+/// A receptionist of the test clinic.
+pub fn receptionist(db: &Db) -> Actor {
+    staff(db, Role::Receptionist)
+}
+
 /// Registers `details` (duplicates allowed) and returns the stored patient.
 pub fn register(db: &Db, details: PatientDetails) -> Patient {
-    db.write(|tx| register_patient(tx, &details, true, today())).unwrap()
+    let actor = receptionist(db);
+    db.write(|tx| register_patient(tx, &actor, &details, true, today())).unwrap()
 }

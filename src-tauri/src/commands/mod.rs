@@ -1,20 +1,26 @@
 //! The IPC commands: thin adapters that unpack arguments, run core functions off the
-//! UI thread and map errors to `{code, message, field?}`. The TypeScript bindings in
-//! `ui/src/lib/api/bindings.ts` are generated from this list by a test.
+//! UI thread on behalf of the signed-in person, and map errors to `{code, message,
+//! field?}`. The TypeScript bindings in `ui/src/lib/api/bindings.ts` are generated from
+//! this list by a test.
 
 mod app;
+mod audit;
 mod patients;
+mod session;
+mod users;
 
 use std::sync::Arc;
 
+use glabella_core::auth::Actor;
+use glabella_core::clinic::Clinic;
 use glabella_core::error::ApiError;
-use glabella_core::Db;
 use tauri::State;
 use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 
 use crate::state::AppState;
 
-/// Every command the UI may call, for the invoke handler and the bindings.
+/// Every command the UI may call, for the invoke handler and the bindings. A command
+/// added here must also be named in `build.rs` and allowed in `capabilities/`.
 pub fn bindings_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .error_handling(ErrorHandlingMode::Throw)
@@ -22,10 +28,26 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
         .disable_serde_phases() // one TypeScript type per Rust type
         .constant("SEARCH_LIMIT", glabella_core::patients::SEARCH_LIMIT)
         .commands(collect_commands![
-            app::database_status,
             app::ui_ready,
+            session::app_status,
+            session::setup_clinic,
+            session::sign_in,
+            session::sign_out,
+            session::lock_app,
+            session::keep_alive,
+            session::change_own_password,
+            session::get_settings,
+            session::update_settings,
+            users::list_users,
+            users::create_user,
+            users::set_user_role,
+            users::deactivate_user,
+            users::reactivate_user,
+            users::reset_user_password,
+            audit::list_audit,
+            audit::export_audit_csv,
             patients::search_patients,
-            patients::get_patient,
+            patients::open_patient_chart,
             patients::register_patient,
             patients::update_patient,
             patients::archive_patient,
@@ -33,17 +55,27 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
         ])
 }
 
-/// Runs `f` against the database on a blocking thread, so the UI thread never waits.
-async fn with_db<T, F>(state: State<'_, AppState>, f: F) -> Result<T, ApiError>
+/// Runs `f` on a blocking thread, so the UI thread never waits for the disk.
+async fn blocking<T, F>(f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&Db) -> glabella_core::Result<T> + Send + 'static,
+    F: FnOnce() -> glabella_core::Result<T> + Send + 'static,
 {
-    let db: Arc<Db> = state.db()?;
-    tauri::async_runtime::spawn_blocking(move || f(&db))
+    tauri::async_runtime::spawn_blocking(f)
         .await
-        .map_err(|e| ApiError { code: "internal".into(), message: format!("The operation was interrupted: {e}"), field: None, field_errors: Vec::new(), duplicates: Vec::new() })?
+        .map_err(|e| ApiError::from(glabella_core::Error::Internal(format!("the operation was interrupted: {e}"))))?
         .map_err(ApiError::from)
+}
+
+/// Runs `f` for the signed-in, unlocked person (refused with `auth.required` or
+/// `auth.locked` otherwise).
+async fn as_actor<T, F>(state: State<'_, AppState>, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Clinic, &Actor) -> glabella_core::Result<T> + Send + 'static,
+{
+    let (clinic, actor): (Arc<Clinic>, Actor) = state.actor()?;
+    blocking(move || f(&clinic, &actor)).await
 }
 
 #[cfg(test)]

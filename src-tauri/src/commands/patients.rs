@@ -4,7 +4,7 @@ use glabella_core::error::ApiError;
 use glabella_core::patients::{self, Patient, PatientDetails, PatientSummary};
 use tauri::State;
 
-use super::with_db;
+use super::as_actor;
 use crate::state::AppState;
 
 fn today() -> chrono::NaiveDate {
@@ -14,13 +14,14 @@ fn today() -> chrono::NaiveDate {
 #[tauri::command]
 #[specta::specta]
 pub async fn search_patients(state: State<'_, AppState>, query: String, include_archived: bool) -> Result<Vec<PatientSummary>, ApiError> {
-    with_db(state, move |db| db.read(|c| patients::search_patients(c, &query, include_archived))).await
+    as_actor(state, move |clinic, actor| clinic.db().read(|c| patients::search_patients(c, actor, &query, include_archived))).await
 }
 
+/// Opens a patient's chart; the view is recorded in the audit trail.
 #[tauri::command]
 #[specta::specta]
-pub async fn get_patient(state: State<'_, AppState>, id: i64) -> Result<Patient, ApiError> {
-    with_db(state, move |db| db.read(|c| patients::get_patient(c, id))).await
+pub async fn open_patient_chart(state: State<'_, AppState>, id: i64) -> Result<Patient, ApiError> {
+    as_actor(state, move |clinic, actor| clinic.db().write(|tx| patients::open_chart(tx, actor, id))).await
 }
 
 /// Registers a patient; a likely duplicate fails with `patient.duplicate` unless
@@ -28,23 +29,23 @@ pub async fn get_patient(state: State<'_, AppState>, id: i64) -> Result<Patient,
 #[tauri::command]
 #[specta::specta]
 pub async fn register_patient(state: State<'_, AppState>, details: PatientDetails, register_anyway: bool) -> Result<Patient, ApiError> {
-    with_db(state, move |db| db.write(|tx| patients::register_patient(tx, &details, register_anyway, today()))).await
+    as_actor(state, move |clinic, actor| clinic.db().write(|tx| patients::register_patient(tx, actor, &details, register_anyway, today()))).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn update_patient(state: State<'_, AppState>, id: i64, details: PatientDetails) -> Result<Patient, ApiError> {
-    with_db(state, move |db| db.write(|tx| patients::update_patient(tx, id, &details, today()))).await
+    as_actor(state, move |clinic, actor| clinic.db().write(|tx| patients::update_patient(tx, actor, id, &details, today()))).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn archive_patient(state: State<'_, AppState>, id: i64) -> Result<Patient, ApiError> {
-    with_db(state, move |db| db.write(|tx| patients::archive_patient(tx, id))).await
+    as_actor(state, move |clinic, actor| clinic.db().write(|tx| patients::archive_patient(tx, actor, id))).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn unarchive_patient(state: State<'_, AppState>, id: i64) -> Result<Patient, ApiError> {
-    with_db(state, move |db| db.write(|tx| patients::unarchive_patient(tx, id))).await
+    as_actor(state, move |clinic, actor| clinic.db().write(|tx| patients::unarchive_patient(tx, actor, id))).await
 }

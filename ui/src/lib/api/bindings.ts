@@ -6,12 +6,43 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 
 /** Commands */
 export const commands = {
-	/**  `null` when the database is open; otherwise why it is not (the UI shows it). */
-	databaseStatus: () => __TAURI_INVOKE<ApiError | null>("database_status"),
-	/**  Called by the UI once the search box is ready; logs the time since launch. */
+	/**  Called by the UI once its first screen is ready; logs the time since launch. */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
+	appStatus: () => __TAURI_INVOKE<AppStatus>("app_status"),
+	/**  Sets up the clinic on first start: its details and the first admin account. */
+	setupClinic: (clinic: ClinicSettings, admin: NewUser) => __TAURI_INVOKE<SetupResult>("setup_clinic", { clinic, admin }),
+	/**
+	 *  Signs a person in (also to unlock, or to take over a locked front desk). Repeated
+	 *  failures for a username wait longer and longer before answering.
+	 */
+	signIn: (username: string, password: string) => __TAURI_INVOKE<Actor>("sign_in", { username, password }),
+	signOut: () => __TAURI_INVOKE<null>("sign_out"),
+	/**  Locks the app now (the lock button, or the UI's idle timer). */
+	lockApp: () => __TAURI_INVOKE<null>("lock_app"),
+	/**
+	 *  Tells the core the person is still at work (keyboard or mouse), so the idle lock
+	 *  does not fall while they read a chart.
+	 */
+	keepAlive: () => __TAURI_INVOKE<null>("keep_alive"),
+	changeOwnPassword: (current: string, replacement: string) => __TAURI_INVOKE<null>("change_own_password", { current, replacement }),
+	getSettings: () => __TAURI_INVOKE<ClinicSettings>("get_settings"),
+	updateSettings: (settings: ClinicSettings) => __TAURI_INVOKE<ClinicSettings>("update_settings", { settings }),
+	listUsers: () => __TAURI_INVOKE<User[]>("list_users"),
+	createUser: (user: NewUser) => __TAURI_INVOKE<User>("create_user", { user }),
+	setUserRole: (id: number, role: Role) => __TAURI_INVOKE<User>("set_user_role", { id, role }),
+	deactivateUser: (id: number) => __TAURI_INVOKE<User>("deactivate_user", { id }),
+	/**  Reactivates an account with a new password (the old one no longer opens the database). */
+	reactivateUser: (id: number, password: string) => __TAURI_INVOKE<User>("reactivate_user", { id, password }),
+	resetUserPassword: (id: number, password: string) => __TAURI_INVOKE<User>("reset_user_password", { id, password }),
+	listAudit: (filter: AuditFilter) => __TAURI_INVOKE<AuditEntry[]>("list_audit", { filter }),
+	/**
+	 *  Writes the entries matching `filter` as CSV to `path` (chosen by the person in the
+	 *  native save dialog); returns the path written.
+	 */
+	exportAuditCsv: (filter: AuditFilter, path: string) => __TAURI_INVOKE<string>("export_audit_csv", { filter, path }),
 	searchPatients: (query: string, includeArchived: boolean) => __TAURI_INVOKE<PatientSummary[]>("search_patients", { query, includeArchived }),
-	getPatient: (id: number) => __TAURI_INVOKE<Patient>("get_patient", { id }),
+	/**  Opens a patient's chart; the view is recorded in the audit trail. */
+	openPatientChart: (id: number) => __TAURI_INVOKE<Patient>("open_patient_chart", { id }),
 	/**
 	 *  Registers a patient; a likely duplicate fails with `patient.duplicate` unless
 	 *  `register_anyway` is set.
@@ -27,6 +58,34 @@ export const SEARCH_LIMIT = 50 as const;
 
 /* Types */
 /**
+ *  What happened. Stored (and sent over IPC) as a stable dotted code such as
+ *  `patient.view`; a code, once used, never changes meaning.
+ */
+export type Action = "login" | "logout" | 
+/**  A wrong username or password; the username is recorded as typed. */
+"login.failed" | 
+/**  The screen was locked (by hand or after the idle time). */
+"lock" | "unlock" | 
+/**  A chart was opened. */
+"patient.view" | "patient.create" | "patient.update" | "patient.archive" | "patient.unarchive" | "user.create" | "user.update" | "user.deactivate" | "user.reactivate" | 
+/**  An admin set a new password for someone else. */
+"password.reset" | 
+/**  Users changed their own password. */
+"password.change" | "role.change" | "setting.change" | 
+/**  The audit log itself was exported. */
+"audit.export" | 
+/**  First start: the clinic and its first admin were set up. */
+"setup";
+
+/**  The signed-in person on whose behalf an operation runs. */
+export type Actor = {
+	userId: number,
+	username: string,
+	displayName: string,
+	role: Role,
+};
+
+/**
  *  How an error crosses IPC: `{code, message, field?}`, plus every field error of a
  *  rejected form (so the UI can mark all of them at once) and the likely duplicates
  *  for `patient.duplicate` (shown before "register anyway").
@@ -37,6 +96,56 @@ export type ApiError = {
 	field: string | null,
 	fieldErrors: FieldError[],
 	duplicates: PatientSummary[],
+};
+
+/**  Which screen the app should show, and for whom. */
+export type AppStatus = {
+	/**  No clinic in the data folder yet: show the first-start setup. */
+	setupNeeded: boolean,
+	/**  Who is signed in (also while locked). */
+	user: Actor | null,
+	locked: boolean,
+	/**  Seconds of inactivity after which the app locks. */
+	idleLockSeconds: number,
+};
+
+/**  A stored row of the audit log (without its hashes, which only the chain check reads). */
+export type AuditEntry = {
+	id: number,
+	/**  UTC, ISO-8601 with milliseconds, e.g. `2026-11-28T09:15:02.120Z`. */
+	at: string,
+	userId: number | null,
+	username: string,
+	/**
+	 *  The stored code (see [`Action::code`]). Kept as text so a log written by a newer
+	 *  Glabella, with actions this build does not know, can still be read and exported.
+	 */
+	action: string,
+	entity: string,
+	entityId: string,
+	description: string,
+};
+
+/**  Which entries the audit view shows. Every field left empty matches everything. */
+export type AuditFilter = {
+	/**  First day, `YYYY-MM-DD` (UTC), inclusive. */
+	from: string | null,
+	/**  Last day, `YYYY-MM-DD` (UTC), inclusive. */
+	to: string | null,
+	userId: number | null,
+	/**  Entries about this patient (entity `patient` with this id). */
+	patientId: number | null,
+	action: Action | null,
+	/**  At most this many entries, newest first; [`DEFAULT_LIMIT`] when `None`. */
+	limit: number | null,
+};
+
+/**  The clinic's settings. */
+export type ClinicSettings = {
+	clinicName: string,
+	clinicAddress: string,
+	clinicPhone: string,
+	idleLockMinutes: number,
 };
 
 /**  What is wrong with one field of a form. */
@@ -59,6 +168,14 @@ export type MedicalFlags = {
 	keloidHistory: boolean,
 	activeSkinInfection: boolean,
 	previousAdverseReaction: boolean,
+};
+
+/**  The form for a new account. */
+export type NewUser = {
+	username: string,
+	displayName: string,
+	role: Role,
+	password: string,
 };
 
 /**  A stored patient. */
@@ -102,6 +219,31 @@ export type PatientSummary = {
 	archived: boolean,
 };
 
+/**  A staff member's role. */
+export type Role = 
+/**  The clinic owner or manager: everything, plus accounts, settings and the audit. */
+"admin" | 
+/**  Nurses and physicians: clinical work. */
+"injector" | 
+/**  The front desk: demographics, appointments, printing handouts, the library. */
+"receptionist";
+
+/**  What setup hands back: the first admin, signed in, and the recovery key to show once. */
+export type SetupResult = {
+	user: Actor,
+	recoveryKey: string,
+};
+
 /**  Sex as recorded on the chart. */
 export type Sex = "female" | "male" | "other" | "unknown";
+
+/**  An account as admins see it. */
+export type User = {
+	id: number,
+	username: string,
+	displayName: string,
+	role: Role,
+	active: boolean,
+	createdAt: string,
+};
 

@@ -1,10 +1,10 @@
 // The one door to the Rust core. Components import from here, never from
-// `@tauri-apps/api`; the commands and types come generated from Rust (bindings.ts).
+// `@tauri-apps/*`; the commands and types come generated from Rust (bindings.ts).
+import { save } from '@tauri-apps/plugin-dialog';
 import { commands, SEARCH_LIMIT } from './bindings';
 import type { ApiError } from './bindings';
 
 export type * from './bindings';
-export const api = commands;
 export { SEARCH_LIMIT };
 
 /** Turns whatever a failed command threw into `{code, message, field?}`. */
@@ -20,4 +20,37 @@ export function asApiError(e: unknown): ApiError {
     };
   }
   return { code: 'internal', message: String(e), field: null, fieldErrors: [], duplicates: [] };
+}
+
+let sessionLost: () => void = () => {};
+
+/** `f` runs whenever a command is refused because the app locked or nobody is signed in. */
+export function onSessionLost(f: () => void) {
+  sessionLost = f;
+}
+
+/** The commands, each reporting a lost session (locked, signed out) to `onSessionLost`. */
+export const api = Object.fromEntries(
+  Object.entries(commands).map(([name, command]) => [
+    name,
+    async (...args: unknown[]) => {
+      try {
+        return await (command as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (e) {
+        const code = asApiError(e).code;
+        if (code === 'auth.locked' || code === 'auth.required') sessionLost();
+        throw e;
+      }
+    },
+  ]),
+) as typeof commands;
+
+/** Asks where to save a file with the native dialog; `null` if the person cancelled. */
+export function chooseSavePath(defaultPath: string, filterName: string, extension: string): Promise<string | null> {
+  return save({ defaultPath, filters: [{ name: filterName, extensions: [extension] }] });
+}
+
+/** The field errors of a failed command, by field, for `Field`'s `error`. */
+export function errorsByField(err: ApiError): Record<string, string> {
+  return Object.fromEntries(err.fieldErrors.map((f) => [f.field, f.message]));
 }

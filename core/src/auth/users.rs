@@ -1,0 +1,200 @@
+//! Staff accounts: created and deactivated by admins (never deleted, since the audit
+//! trail refers to them), passwords stored only as Argon2id PHC strings. A failed
+//! sign-in never says whether the username or the password was wrong.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{SecondsFormat, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use super::{Actor, Permission, Role};
+use crate::db::keys::normalize_username;
+use crate::error::FieldError;
+use crate::{Error, Result};
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Longest password accepted (long passphrases are welcome; this only bounds hashing work).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// An account as admins see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: String,
+}
+
+/// The form for a new account.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, role, active, created_at";
+
+fn user_from_row(row: &Row) -> rusqlite::Result<User> {
+    Ok(User {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        display_name: row.get(2)?,
+        role: Role::parse(&row.get::<_, String>(3)?).unwrap_or(Role::Receptionist),
+        active: row.get(4)?,
+        created_at: row.get(5)?,
+    })
+}
+
+fn now_utc() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Checks a new password; `field` names the form field for the message.
+pub fn validate_password(password: &str, field: &'static str) -> Result<()> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(Error::invalid(field, format!("The password must have at least {MIN_PASSWORD_CHARS} characters.")));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(Error::invalid(field, format!("The password may have at most {MAX_PASSWORD_CHARS} characters.")));
+    }
+    Ok(())
+}
+
+pub(crate) fn validate_new_user(new: &NewUser) -> Result<(String, String)> {
+    let username = normalize_username(&new.username);
+    let display_name = new.display_name.trim().to_string();
+    let mut problems = Vec::new();
+    let username_ok = (3..=32).contains(&username.len())
+        && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    if !username_ok {
+        problems.push(FieldError {
+            field: "username",
+            message: "Username: 3 to 32 letters, digits, dots, dashes or underscores, no spaces.".into(),
+        });
+    }
+    if display_name.is_empty() || display_name.chars().count() > 100 {
+        problems.push(FieldError { field: "displayName", message: "Full name is required (at most 100 characters).".into() });
+    }
+    if let Err(Error::Validation(mut e)) = validate_password(&new.password, "password") {
+        problems.append(&mut e);
+    }
+    if problems.is_empty() {
+        Ok((username, display_name))
+    } else {
+        Err(Error::Validation(problems))
+    }
+}
+
+/// An Argon2id PHC string for `password` (the `argon2` crate's defaults, a fresh salt).
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+}
+
+fn password_matches(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// How many accounts exist (none means the clinic is not set up yet).
+pub fn count_users(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+}
+
+/// The account with this id.
+pub fn get_user(conn: &Connection, id: i64) -> Result<User> {
+    conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+        .query_row([id], user_from_row)
+        .optional()?
+        .ok_or(Error::NotFound("The user"))
+}
+
+/// Every account, active first, by name. Admins only.
+pub fn list_users(conn: &Connection, actor: &Actor) -> Result<Vec<User>> {
+    actor.require(Permission::ManageUsers)?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY active DESC, display_name"))?;
+    let rows = stmt.query_map([], user_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Creates an account. `actor` is `None` only for the first admin at setup.
+pub(crate) fn insert_user(conn: &Connection, new: &NewUser) -> Result<User> {
+    let (username, display_name) = validate_new_user(new)?;
+    let taken: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1)", [&username], |r| r.get(0))?;
+    if taken {
+        return Err(Error::invalid("username", "This username is taken; choose another."));
+    }
+    let now = now_utc();
+    conn.prepare_cached(
+        "INSERT INTO users (username, display_name, role, password_hash, active, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
+    )?
+    .execute(params![username, display_name, new.role.as_str(), hash_password(&new.password)?, now])?;
+    get_user(conn, conn.last_insert_rowid())
+}
+
+/// Creates an account (admins only).
+pub fn create_user(conn: &Connection, actor: &Actor, new: &NewUser) -> Result<User> {
+    actor.require(Permission::ManageUsers)?;
+    insert_user(conn, new)
+}
+
+/// Changes an account's role (admins only). An admin cannot demote themselves, so the
+/// clinic always keeps someone who can manage accounts.
+pub fn set_role(conn: &Connection, actor: &Actor, id: i64, role: Role) -> Result<User> {
+    actor.require(Permission::ManageUsers)?;
+    if id == actor.user_id && role != Role::Admin {
+        return Err(Error::invalid("role", "You cannot take the admin role from your own account."));
+    }
+    update(conn, "UPDATE users SET role = ?2, updated_at = ?3 WHERE id = ?1", id, role.as_str())
+}
+
+/// Deactivates or reactivates an account (admins only; never one's own).
+pub fn set_active(conn: &Connection, actor: &Actor, id: i64, active: bool) -> Result<User> {
+    actor.require(Permission::ManageUsers)?;
+    if id == actor.user_id && !active {
+        return Err(Error::invalid("active", "You cannot deactivate your own account."));
+    }
+    update(conn, "UPDATE users SET active = ?2, updated_at = ?3 WHERE id = ?1", id, active)
+}
+
+/// Sets a new password for account `id`: an admin's reset, or the user's own change.
+pub(crate) fn set_password(conn: &Connection, id: i64, password: &str, field: &'static str) -> Result<User> {
+    validate_password(password, field)?;
+    update(conn, "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", id, hash_password(password)?)
+}
+
+fn update(conn: &Connection, sql: &str, id: i64, value: impl rusqlite::ToSql) -> Result<User> {
+    if conn.prepare_cached(sql)?.execute(params![id, value, now_utc()])? == 0 {
+        return Err(Error::NotFound("The user"));
+    }
+    get_user(conn, id)
+}
+
+/// The active account `username` with `password`, as an [`Actor`]; otherwise
+/// `auth.failed` — the same for an unknown user, a wrong password or a deactivated
+/// account, so the answer never tells which.
+pub fn authenticate(conn: &Connection, username: &str, password: &str) -> Result<Actor> {
+    let found: Option<(i64, String, String, String, bool, String)> = conn
+        .prepare_cached("SELECT id, username, display_name, role, active, password_hash FROM users WHERE username = ?1")?
+        .query_row([normalize_username(username)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .optional()?;
+    match found {
+        Some((user_id, username, display_name, role, true, phc)) if password_matches(password, &phc) => {
+            Ok(Actor { user_id, username, display_name, role: Role::parse(&role).unwrap_or(Role::Receptionist) })
+        }
+        _ => Err(Error::LoginFailed),
+    }
+}

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Measures Glabella's start-up time and idle memory beside a bare Tauri window
+# (benches/app/bare-window) on the same machine, the same way; see BENCHMARKS.md,
+# "App start-up and memory".
+#
+#   bash scripts/measure-app.sh
+#
+# For each app: RUNS launches (after WARMUP uncounted ones; the apps take turns), each
+# with fresh per-user folders (XDG_DATA_HOME, XDG_CONFIG_HOME, XDG_CACHE_HOME: no WebKit
+# cache, no saved window state) and, for Glabella, a fresh GLABELLA_DATA_DIR. Per launch:
+#   ready   wall time from spawning the process until it prints
+#           "ui ready <N> ms after launch" on stdout (the search box is mounted and focused)
+#   self    that <N>: the app's own count from the start of its main function
+#   PSS     after IDLE seconds idle on that screen, the sum of the Pss line of
+#           /proc/<pid>/smaps_rollup over the app and all its descendants
+#           (WebKitWebProcess, WebKitNetworkProcess and any sandbox helper WebKit starts)
+# then the process tree is killed. Glabella is measured on an empty database and on one
+# with PATIENTS demo patients (made once with glabella-admin, kept in target/, copied
+# for each launch).
+#
+# Environment: RUNS (5), WARMUP (1), IDLE (5 s), PATIENTS (100000), TIMEOUT (60 s),
+# SKIP_BUILD=1 to use the binaries already in target/release, SKIP_UI_BUILD=1 to embed
+# ui/dist as it is. Without DISPLAY an Xvfb is started on a free display (:77 up);
+# the apps always get a private D-Bus session bus when dbus-daemon is installed (as on a
+# desktop, and so that Glabella's single-instance check never finds another Glabella).
+# Needs bash, coreutils, awk and Xvfb; no other dependency.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+RUNS=${RUNS:-5}
+WARMUP=${WARMUP:-1}
+IDLE=${IDLE:-5}
+PATIENTS=${PATIENTS:-100000}
+TIMEOUT=${TIMEOUT:-60}
+
+# --- build -------------------------------------------------------------------
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+  if [ "${SKIP_UI_BUILD:-}" != 1 ]; then
+    bash scripts/setup.sh app
+    echo "==> Building the UI"
+    (cd ui && npm run build --silent)
+  fi
+  echo "==> Building glabella and bare-window (release; about 6 minutes the first time)"
+  cargo build --release -p glabella -p bare-window --quiet
+fi
+glabella=$root/target/release/glabella
+bare=$root/target/release/bare-window
+for bin in "$glabella" "$bare"; do
+  [ -x "$bin" ] || { echo "missing $bin (run without SKIP_BUILD=1)" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/measure-app.XXXXXX")
+xvfb_pid=
+dbus_pid=
+app_pids=()
+cleanup() {
+  local p
+  for p in "${app_pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+  [ -n "$dbus_pid" ] && kill "$dbus_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# Private copies, so that another build into target/ cannot swap a binary mid-measurement.
+mkdir "$work/bin"
+cp "$glabella" "$bare" "$work/bin/"
+glabella=$work/bin/glabella
+bare=$work/bin/bare-window
+
+# --- the demo database (made once) -------------------------------------------
+demo_db=$root/target/measure-app/db-$PATIENTS
+if [ "$PATIENTS" -gt 0 ] && [ ! -f "$demo_db/glabella.sqlite3" ]; then
+  echo "==> Creating a database with $PATIENTS demo patients in $demo_db"
+  rm -rf "$demo_db"
+  mkdir -p "$demo_db"
+  cargo run --release --quiet -p glabella-core --bin glabella-admin -- \
+    --data-dir "$demo_db" demo-data --patients "$PATIENTS"
+fi
+
+# --- display and session bus -------------------------------------------------
+if [ -z "${DISPLAY:-}" ]; then
+  command -v Xvfb >/dev/null || { echo "DISPLAY is unset and Xvfb is not installed" >&2; exit 1; }
+  n=77
+  while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
+  Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+  xvfb_pid=$!
+  for _ in $(seq 100); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+  [ -e "/tmp/.X11-unix/X$n" ] || { echo "Xvfb did not start:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
+  export DISPLAY=":$n"
+  echo "==> Xvfb on $DISPLAY"
+fi
+if command -v dbus-daemon >/dev/null; then
+  { read -r DBUS_SESSION_BUS_ADDRESS; read -r dbus_pid; } < <(
+    dbus-daemon --session --fork --nopidfile --print-address=1 --print-pid=1)
+  export DBUS_SESSION_BUS_ADDRESS
+else
+  unset DBUS_SESSION_BUS_ADDRESS
+fi
+
+# --- helpers -----------------------------------------------------------------
+# The pid given and all its descendants, from the ppid field of /proc/*/stat.
+tree() {
+  local -A kids=()
+  local s st rest p ppid
+  for s in /proc/[0-9]*/stat; do
+    { read -r st <"$s"; } 2>/dev/null || continue
+    rest=${st##*) }            # after the command name, which may hold spaces
+    read -r _ ppid _ <<<"$rest"
+    p=${s#/proc/}; p=${p%/stat}
+    kids[$ppid]+=" $p"
+  done
+  local queue=("$1") out=()
+  while [ ${#queue[@]} -gt 0 ]; do
+    p=${queue[0]}; queue=("${queue[@]:1}")
+    out+=("$p")
+    # shellcheck disable=SC2206
+    [ -n "${kids[$p]:-}" ] && queue+=(${kids[$p]})
+  done
+  echo "${out[@]}"
+}
+
+# "pss_kib breakdown": the summed Pss of the pids given, and "name=kib" per process.
+pss() {
+  local total=0 p kib name parts=()
+  for p in "$@"; do
+    kib=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null) || continue
+    [ -n "$kib" ] || continue
+    name=$(<"/proc/$p/comm")
+    total=$((total + kib))
+    parts+=("$name=$((kib / 1024))M")
+  done
+  echo "$total ${parts[*]}"
+}
+
+now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
+
+# One launch: sets LAUNCH to "ready_ms self_ms pss_kib breakdown".
+LAUNCH=
+launch() { # bin db_source(or -)
+  local bin=$1 db=$2 run line t0 t1 self= pid fd deadline
+  run=$(mktemp -d "$work/run.XXXXXX")
+  mkdir -p "$run/data" "$run/config" "$run/cache"
+  if [ "$db" != - ]; then
+    cp -r "$db" "$run/db"
+    sync "$run/db"/*   # the copy's writeback must not land in the measured launch
+  else
+    mkdir "$run/db"
+  fi
+  mkfifo "$run/out"
+  t0=$(now_us)
+  XDG_DATA_HOME=$run/data XDG_CONFIG_HOME=$run/config XDG_CACHE_HOME=$run/cache \
+    GLABELLA_DATA_DIR=$run/db "$bin" >"$run/out" 2>"$run/stderr" &
+  pid=$!
+  app_pids+=("$pid")
+  exec {fd}<"$run/out"
+  deadline=$((SECONDS + TIMEOUT))
+  while [ $SECONDS -lt $deadline ] && IFS= read -r -t "$TIMEOUT" -u "$fd" line; do
+    if [[ $line =~ ui\ ready\ ([0-9]+)\ ms\ after\ launch ]]; then
+      t1=$(now_us)
+      self=${BASH_REMATCH[1]}
+      break
+    fi
+  done
+  cat <&"$fd" >/dev/null &   # keep draining its stdout
+  local drain=$!
+  exec {fd}<&-
+  if [ -z "$self" ]; then
+    echo "$(basename "$bin") did not report ready within ${TIMEOUT}s; its stderr:" >&2
+    tail -20 "$run/stderr" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+    exit 1
+  fi
+  local ready_ms=$(((t1 - t0) / 1000))
+  sleep "$IDLE"
+  local pids
+  read -ra pids <<<"$(tree "$pid")"
+  local mem
+  mem=$(pss "${pids[@]}")
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  wait "$drain" 2>/dev/null || true
+  rm -rf "$run"
+  app_pids=()
+  LAUNCH="$ready_ms $self $mem"
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
+worst() { printf '%s\n' "$@" | sort -n | tail -1; }
+
+# The variants take turns (one launch of each per round), so a change in the load of
+# the machine during the measurement falls on all of them alike.
+keys=(bare empty)
+declare -A label=([bare]="bare Tauri window" [empty]="Glabella, empty database")
+declare -A bin=([bare]=$bare [empty]=$glabella) db=([bare]=- [empty]=-)
+if [ "$PATIENTS" -gt 0 ]; then
+  keys+=(demo)
+  label[demo]="Glabella, $PATIENTS patients"; bin[demo]=$glabella; db[demo]=$demo_db
+fi
+declare -A ready=() self=() mem=()
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for round in $(seq $((WARMUP + RUNS))); do
+  if [ "$round" -le "$WARMUP" ]; then echo "==> warm-up round $round (not counted)"; else echo "==> round $((round - WARMUP))"; fi
+  for key in "${keys[@]}"; do
+    launch "${bin[$key]}" "${db[$key]}"
+    read -r r s m rest <<<"$LAUNCH"
+    printf '   %-30s ready %5d ms (self %5d ms), PSS %6.1f MiB: %s\n' "${label[$key]}" "$r" "$s" "$(awk "BEGIN {print $m / 1024}")" "$rest"
+    if [ "$round" -gt "$WARMUP" ]; then
+      ready[$key]+=" $r"; self[$key]+=" $s"; mem[$key]+=" $m"
+    fi
+    sleep 1
+  done
+done
+
+# --- the table ---------------------------------------------------------------
+mib() { awk "BEGIN {printf \"%.1f\", $1 / 1024}"; }
+echo
+echo "$RUNS launches each (after $WARMUP uncounted), idle ${IDLE}s; $(nproc) cores, $(uname -sr), WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null || echo '?')"
+echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| | launch → search box ready, median / worst | self-reported, median / worst | memory (PSS, all processes), median / worst |"
+echo "| --- | --- | --- | --- |"
+row() { # key
+  local r s m
+  # shellcheck disable=SC2086
+  r="$(median ${ready[$1]}) / $(worst ${ready[$1]}) ms"
+  # shellcheck disable=SC2086
+  s="$(median ${self[$1]}) / $(worst ${self[$1]}) ms"
+  # shellcheck disable=SC2086
+  m="$(mib "$(median ${mem[$1]})") / $(mib "$(worst ${mem[$1]})") MiB"
+  echo "| ${label[$1]} | $r | $s | $m |"
+}
+for key in "${keys[@]}"; do row "$key"; done
+echo
+# shellcheck disable=SC2086
+b=$(median ${mem[bare]})
+for key in "${keys[@]}"; do
+  [ "$key" = bare ] && continue
+  # shellcheck disable=SC2086
+  echo "memory ratio, ${label[$key]} / bare window (medians): $(awk "BEGIN {printf \"%.2f\", $(median ${mem[$key]}) / $b}")"
+done
