@@ -13,7 +13,9 @@
 #   self    that <N>: the app's own count from the start of its main function
 #   PSS     after IDLE seconds idle on that screen, the sum of the Pss line of
 #           /proc/<pid>/smaps_rollup over the app and all its descendants
-#           (WebKitWebProcess, WebKitNetworkProcess and any sandbox helper WebKit starts)
+#           (WebKitWebProcess, WebKitNetworkProcess and any sandbox helper WebKit starts);
+#           "others=N" after it counts other apps' WebKitWebProcesses running then, which
+#           share library pages and so lower the PSS (by up to ~25 MiB here)
 # then the process tree is killed. Glabella is measured on an empty database and on one
 # with PATIENTS demo patients (made once with glabella-admin, kept in target/, copied
 # for each launch).
@@ -120,22 +122,24 @@ tree() {
   echo "${out[@]}"
 }
 
-# "pss_kib breakdown": the summed Pss of the pids given, and "name=kib" per process.
+# "pss_kib anon_kib breakdown" over the pids given: the sums of the Pss and Pss_Anon
+# lines of their smaps_rollup, and "name=MiB" (Pss) per process.
 pss() {
-  local total=0 p kib name parts=()
+  local total=0 anon=0 p v a name parts=()
   for p in "$@"; do
-    kib=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null) || continue
-    [ -n "$kib" ] || continue
-    name=$(<"/proc/$p/comm")
-    total=$((total + kib))
-    parts+=("$name=$((kib / 1024))M")
+    read -r v a < <(awk '/^Pss:/ {v = $2} /^Pss_Anon:/ {a = $2} END {print v, a}' \
+      "/proc/$p/smaps_rollup" 2>/dev/null) || continue
+    [ -n "$v" ] || continue
+    name=$(cat "/proc/$p/comm" 2>/dev/null) || continue
+    total=$((total + v)); anon=$((anon + ${a:-0}))
+    parts+=("$name=$((v / 1024))M")
   done
-  echo "$total ${parts[*]}"
+  echo "$total $anon ${parts[*]}"
 }
 
 now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
 
-# One launch: sets LAUNCH to "ready_ms self_ms pss_kib breakdown".
+# One launch: sets LAUNCH to "ready_ms self_ms pss_kib anon_kib others=N breakdown".
 LAUNCH=
 launch() { # bin db_source(or -)
   local bin=$1 db=$2 run line t0 t1 self= pid fd deadline
@@ -173,10 +177,15 @@ launch() { # bin db_source(or -)
   fi
   local ready_ms=$(((t1 - t0) / 1000))
   sleep "$IDLE"
-  local pids
+  local pids mem ours=0 others p
   read -ra pids <<<"$(tree "$pid")"
-  local mem
   mem=$(pss "${pids[@]}")
+  # Other apps' WebKit processes share library pages with these, which lowers their PSS:
+  # count them, to tell such a launch apart.
+  for p in "${pids[@]}"; do
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = WebKitWebProces ] && ours=$((ours + 1))
+  done
+  others=$(($(pgrep -xc WebKitWebProces || true) - ours))
   kill -TERM "${pids[@]}" 2>/dev/null || true
   for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "${pids[@]}" 2>/dev/null || true
@@ -184,11 +193,13 @@ launch() { # bin db_source(or -)
   wait "$drain" 2>/dev/null || true
   rm -rf "$run"
   app_pids=()
-  LAUNCH="$ready_ms $self $mem"
+  read -r v a rest <<<"$mem"
+  LAUNCH="$ready_ms $self $v $a others=$others $rest"
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
 worst() { printf '%s\n' "$@" | sort -n | tail -1; }
+mib() { awk "BEGIN {printf \"%.1f\", $1 / 1024}"; }
 
 # The variants take turns (one launch of each per round), so a change in the load of
 # the machine during the measurement falls on all of them alike.
@@ -199,45 +210,41 @@ if [ "$PATIENTS" -gt 0 ]; then
   keys+=(demo)
   label[demo]="Glabella, $PATIENTS patients"; bin[demo]=$glabella; db[demo]=$demo_db
 fi
-declare -A ready=() self=() mem=()
+declare -A ready=() self=() mem=() anon=()
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq $((WARMUP + RUNS))); do
   if [ "$round" -le "$WARMUP" ]; then echo "==> warm-up round $round (not counted)"; else echo "==> round $((round - WARMUP))"; fi
   for key in "${keys[@]}"; do
     launch "${bin[$key]}" "${db[$key]}"
-    read -r r s m rest <<<"$LAUNCH"
-    printf '   %-30s ready %5d ms (self %5d ms), PSS %6.1f MiB: %s\n' "${label[$key]}" "$r" "$s" "$(awk "BEGIN {print $m / 1024}")" "$rest"
+    read -r r s m a rest <<<"$LAUNCH"
+    printf '   %-28s ready %5d ms (self %5d ms), PSS %s MiB (anon %s): %s\n' \
+      "${label[$key]}" "$r" "$s" "$(mib "$m")" "$(mib "$a")" "$rest"
     if [ "$round" -gt "$WARMUP" ]; then
-      ready[$key]+=" $r"; self[$key]+=" $s"; mem[$key]+=" $m"
+      ready[$key]+=" $r"; self[$key]+=" $s"; mem[$key]+=" $m"; anon[$key]+=" $a"
     fi
     sleep 1
   done
 done
 
 # --- the table ---------------------------------------------------------------
-mib() { awk "BEGIN {printf \"%.1f\", $1 / 1024}"; }
 echo
 echo "$RUNS launches each (after $WARMUP uncounted), idle ${IDLE}s; $(nproc) cores, $(uname -sr), WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null || echo '?')"
 echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| | launch → search box ready, median / worst | self-reported, median / worst | memory (PSS, all processes), median / worst |"
-echo "| --- | --- | --- | --- |"
-row() { # key
-  local r s m
-  # shellcheck disable=SC2086
-  r="$(median ${ready[$1]}) / $(worst ${ready[$1]}) ms"
-  # shellcheck disable=SC2086
-  s="$(median ${self[$1]}) / $(worst ${self[$1]}) ms"
-  # shellcheck disable=SC2086
-  m="$(mib "$(median ${mem[$1]})") / $(mib "$(worst ${mem[$1]})") MiB"
-  echo "| ${label[$1]} | $r | $s | $m |"
-}
-for key in "${keys[@]}"; do row "$key"; done
+echo "| | launch → ready (wall), median / worst | self-reported, median / worst | PSS, all processes, median / worst | of which anonymous, median |"
+echo "| --- | --- | --- | --- | --- |"
+# shellcheck disable=SC2086
+for key in "${keys[@]}"; do
+  echo "| ${label[$key]} | $(median ${ready[$key]}) / $(worst ${ready[$key]}) ms" \
+    "| $(median ${self[$key]}) / $(worst ${self[$key]}) ms" \
+    "| $(mib "$(median ${mem[$key]})") / $(mib "$(worst ${mem[$key]})") MiB" \
+    "| $(mib "$(median ${anon[$key]})") MiB |"
+done
 echo
 # shellcheck disable=SC2086
-b=$(median ${mem[bare]})
 for key in "${keys[@]}"; do
   [ "$key" = bare ] && continue
-  # shellcheck disable=SC2086
-  echo "memory ratio, ${label[$key]} / bare window (medians): $(awk "BEGIN {printf \"%.2f\", $(median ${mem[$key]}) / $b}")"
+  echo "memory ratio, ${label[$key]} / bare window (medians): PSS" \
+    "$(awk "BEGIN {printf \"%.2f\", $(median ${mem[$key]}) / $(median ${mem[bare]})}"), anonymous" \
+    "$(awk "BEGIN {printf \"%.2f\", $(median ${anon[$key]}) / $(median ${anon[bare]})}")"
 done

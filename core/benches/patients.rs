@@ -5,7 +5,16 @@
 //! one committed transaction each (`synchronous=FULL`, so the fsync counts), audit
 //! entry included.
 //!
-//! Run it in release: `cargo bench -p glabella-core --bench patients`.
+//! Run it in release:
+//!
+//! ```sh
+//! cargo bench -p glabella-core --bench patients                              # encrypted, as the app runs
+//! GLABELLA_BENCH_PLAINTEXT=1 cargo bench -p glabella-core --bench patients   # unencrypted, for comparison
+//! ```
+//!
+//! The plaintext mode builds the same 100,000 patients in an unencrypted database (the
+//! app never makes one) and measures the same operations with the same code, so the
+//! difference between the two runs is the cost of encryption.
 //!
 //! It prints p50, p99 and max per operation rather than a mean, because a
 //! receptionist notices the slow keystroke, not the average one; the target is a
@@ -13,12 +22,14 @@
 //! folded names, digit runs of real phone numbers), so every class finds patients.
 //! Everything is seeded, so two runs measure the same queries.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use glabella_core::auth::Role;
+use glabella_core::auth::{Actor, Role};
 use glabella_core::clinic::Clinic;
 use glabella_core::demo;
+use glabella_core::Db;
 use glabella_core::patients::{find_duplicates, get_patient, open_chart, register_patient, search_patients, Patient, PatientDetails};
 use glabella_core::text::{digits, words};
 
@@ -87,12 +98,28 @@ fn digit_run(rng: &mut fastrand::Rng, phone: &str, len: usize) -> Option<String>
     })
 }
 
+/// Set to `1` to measure an unencrypted database instead of an encrypted one.
+const PLAINTEXT_VAR: &str = "GLABELLA_BENCH_PLAINTEXT";
+
 fn main() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 28).expect("valid date");
     let dir = tempfile::tempdir().expect("temp dir");
-    // The demo clinic as `glabella-admin demo-data` makes it: encrypted (so the timings
-    // include SQLCipher) and with its accounts, but no patients yet.
-    let set_up = demo::create_demo_clinic(dir.path(), 0, SEED, today).expect("demo clinic");
+    if std::env::var(PLAINTEXT_VAR).is_ok_and(|v| v == "1") {
+        println!("Database: plaintext (unencrypted; for comparison only)");
+        let (db, desk, generation) = plaintext_registry(dir.path(), today);
+        measure(&db, &desk, generation, today);
+    } else {
+        println!("Database: encrypted (SQLCipher), as the app runs");
+        let (clinic, desk, generation) = encrypted_registry(dir.path(), today);
+        measure(clinic.db(), &desk, generation, today);
+    }
+}
+
+/// The demo clinic as `glabella-admin demo-data` makes it (encrypted, so the timings
+/// include SQLCipher, and with its accounts), with [`PATIENTS`] patients, signed in
+/// as the receptionist. Also returns how long generating the patients took.
+fn encrypted_registry(dir: &Path, today: NaiveDate) -> (Clinic, Actor, Duration) {
+    let set_up = demo::create_demo_clinic(dir, 0, SEED, today).expect("demo clinic");
     let start = Instant::now();
     set_up.clinic.db().write(|tx| demo::add_demo_patients(tx, &set_up.admin, PATIENTS, SEED, today)).expect("demo patients");
     let generation = start.elapsed();
@@ -101,8 +128,37 @@ fn main() {
     // app would read. The receptionist is the one searching and registering.
     drop(set_up);
     let (username, password, ..) = demo::DEMO_ACCOUNTS.into_iter().find(|a| a.3 == Role::Receptionist).expect("a receptionist");
-    let (clinic, desk) = Clinic::sign_in(dir.path(), username, password).expect("sign in");
-    let db = clinic.db();
+    let (clinic, desk) = Clinic::sign_in(dir, username, password).expect("sign in");
+    (clinic, desk, generation)
+}
+
+/// The same [`PATIENTS`] patients in an unencrypted database, with a receptionist
+/// account made directly in SQL (no key, so no clinic set-up or sign-in), reopened
+/// like the encrypted one. Also returns how long generating the patients took.
+fn plaintext_registry(dir: &Path, today: NaiveDate) -> (Db, Actor, Duration) {
+    let (username, _, display_name, role) = demo::DEMO_ACCOUNTS.into_iter().find(|a| a.3 == Role::Receptionist).expect("a receptionist");
+    let db = Db::open_dir_unencrypted(dir).expect("plaintext database");
+    let user_id = db
+        .write(|tx| {
+            tx.execute(
+                "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'not used: the bench never signs in', '2026-11-28T00:00:00Z', '2026-11-28T00:00:00Z')",
+                (username, display_name, role.as_str()),
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+        .expect("receptionist");
+    let desk = Actor { user_id, username: username.to_string(), display_name: display_name.to_string(), role };
+    let start = Instant::now();
+    db.write(|tx| demo::add_demo_patients(tx, &desk, PATIENTS, SEED, today)).expect("demo patients");
+    let generation = start.elapsed();
+    // Close and reopen, as for the encrypted clinic: checkpoints the WAL, empties the cache.
+    drop(db);
+    (Db::open_dir_unencrypted(dir).expect("reopen plaintext database"), desk, generation)
+}
+
+/// Times search, chart and registration on `db` as `desk`, printing a table.
+fn measure(db: &Db, desk: &Actor, generation: Duration, today: NaiveDate) {
     let size = std::fs::metadata(db.path()).map_or(0, |m| m.len());
     println!(
         "Generated {PATIENTS} demo patients in one transaction: {:.2} s (database file {:.1} MB)",
@@ -114,7 +170,7 @@ fn main() {
     let mut rng = fastrand::Rng::with_seed(SEED);
     let random_patient = |rng: &mut fastrand::Rng| -> Patient {
         let id = rng.i64(1..=PATIENTS as i64);
-        db.read(|c| get_patient(c, &desk, id)).expect("patient exists")
+        db.read(|c| get_patient(c, desk, id)).expect("patient exists")
     };
     let name_fragments = |rng: &mut fastrand::Rng, len: usize| -> Vec<String> {
         let mut out = Vec::with_capacity(QUERIES);
@@ -159,16 +215,16 @@ fn main() {
     println!();
     println!("{:<36} {:>6} {:>10} {:>10} {:>10} {:>8}", "operation", "runs", "p50 µs", "p99 µs", "max µs", "found");
     for (name, queries) in &search_classes {
-        let stats = time_each(queries, |q| db.read(|c| search_patients(c, &desk, q, false)).expect("search").len());
+        let stats = time_each(queries, |q| db.read(|c| search_patients(c, desk, q, false)).expect("search").len());
         print_row(&format!("search: {name}"), &stats);
     }
 
     let ids: Vec<i64> = (0..CHART_OPENS).map(|_| rng.i64(1..=PATIENTS as i64)).collect();
-    let stats = time_each(&ids, |&id| db.read(|c| get_patient(c, &desk, id)).map(|_| 1).expect("open chart"));
+    let stats = time_each(&ids, |&id| db.read(|c| get_patient(c, desk, id)).map(|_| 1).expect("open chart"));
     print_row("chart: get_patient (read only)", &stats);
     // Opening a chart is audited: the view is an entry in the audit trail, so the
     // desk's real cost is one committed write.
-    let stats = time_each(&ids[..CHART_OPENS / 4], |&id| db.write(|tx| open_chart(tx, &desk, id)).map(|_| 1).expect("open chart"));
+    let stats = time_each(&ids[..CHART_OPENS / 4], |&id| db.write(|tx| open_chart(tx, desk, id)).map(|_| 1).expect("open chart"));
     print_row("chart: open_chart (audited, 1 tx)", &stats);
 
     // New patients: real demo details with a birth date no patient of that name has, so
@@ -185,7 +241,7 @@ fn main() {
         }
         newcomers.push(d);
     }
-    let stats = time_each(&newcomers, |d| db.write(|tx| register_patient(tx, &desk, d, false, today)).map(|_| 1).expect("register"));
+    let stats = time_each(&newcomers, |d| db.write(|tx| register_patient(tx, desk, d, false, today)).map(|_| 1).expect("register"));
     print_row("register (1 committed tx)", &stats);
 }
 

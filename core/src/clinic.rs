@@ -70,6 +70,7 @@ impl Clinic {
             let actor = Actor { user_id: user.id, username: user.username, display_name: user.display_name, role: Role::Admin };
             audit::record(tx, &actor.audit(Action::Setup).on(entity::SETTING, "clinic"))?;
             audit::record(tx, &actor.audit(Action::UserCreate).on(entity::USER, actor.user_id).described("first admin"))?;
+            audit::record(tx, &actor.audit(Action::Login).on(entity::USER, actor.user_id))?;
             Ok(actor)
         })?;
         Ok(SetUp { clinic: Clinic { db, key, keys: Mutex::new(keys) }, admin: actor, recovery_key })

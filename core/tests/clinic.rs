@@ -42,7 +42,7 @@ fn setup_creates_the_first_admin_who_can_sign_in() {
     drop(set_up);
     let (clinic, actor) = Clinic::sign_in(dir.path(), "AVERY", ADMIN_PASSWORD).unwrap();
     assert_eq!(actor.display_name, "Avery Example");
-    assert_eq!(actions(&clinic), vec!["setup", "user.create", "login"]);
+    assert_eq!(actions(&clinic), vec!["setup", "user.create", "login", "login"]);
 }
 
 #[test]

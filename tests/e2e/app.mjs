@@ -262,12 +262,13 @@ export class App {
         env: {
           ...process.env,
           GLABELLA_DATA_DIR: this.dataDir,
-          // The app's other per-user files (window state, logs, web storage) go to the
-          // test's folder too, so no test sees another's or the developer's own. (Caches,
-          // e.g. compiled shaders, stay shared: they only make starting faster.)
+          // The app's other per-user files (window state, logs, web storage, caches) go
+          // to the test's folder too, so no test sees another's or the developer's own,
+          // and a test can look at everything the app wrote.
           XDG_CONFIG_HOME: path.join(this.root, 'config'),
           XDG_DATA_HOME: path.join(this.root, 'share'),
           XDG_STATE_HOME: path.join(this.root, 'state'),
+          XDG_CACHE_HOME: path.join(this.root, 'cache'),
           ...this.env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -672,6 +673,26 @@ export class App {
   async search(query) {
     await this.fill('Search patients', query);
   }
+}
+
+/** The files under `dir` whose bytes contain any of `needles` (as UTF-8). */
+export function filesContaining(dir, needles) {
+  const hits = [];
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    let bytes;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      if (e.code === 'ENOENT') continue; // a temporary file the running app just removed
+      throw e;
+    }
+    for (const needle of needles) {
+      if (bytes.includes(Buffer.from(needle, 'utf8'))) hits.push(`${path.relative(dir, file)}: ${needle}`);
+    }
+  }
+  return hits;
 }
 
 // ---------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 // Each test starts the app on its own empty data directory (see app.mjs); unless it says
 // `setUp: false`, the clinic is set up first and its administrator (ADMIN) is signed in.
 import assert from 'node:assert/strict';
-import { ADMIN, appTest, normalize } from './app.mjs';
+import fs from 'node:fs';
+import { ADMIN, appTest, filesContaining, normalize } from './app.mjs';
 
 const RECEPTIONIST = Object.freeze({ fullName: 'Rita Reyes', username: 'rita', password: 'front desk 2024' });
 /** The recovery key as the app writes it: eight groups of four (no I, L, O or U). */
@@ -187,4 +188,24 @@ appTest('the audit log shows who signed in and whose chart they opened, newest f
   });
   const actions = rows.map((r) => r.action);
   assert.ok(actions.includes('Opened a chart') && actions.includes('Registered a patient'), JSON.stringify(rows));
+});
+
+appTest('nothing the app writes to disk (database, WAL, key file, logs, caches) holds a patient name in plain text', async (app) => {
+  const needles = ['Zebulon', 'Quixotic', 'Peanut butter'];
+  await app.registerPatient({
+    'First name': 'Zebulon',
+    'Last name': 'Quixotic',
+    'Date of birth': '1970-01-01',
+    'Allergies': 'Peanut butter',
+  });
+  await app.click('Back to search');
+  await app.search('quix');
+  await app.waitForResult('Quixotic, Zebulon');
+  // While the app is open (the WAL holds the new rows) and after it has closed.
+  assert.deepEqual(filesContaining(app.root, needles), [], 'a patient name in plain text on disk while the app runs');
+  await app.closeSession();
+  const files = fs.readdirSync(app.root, { recursive: true });
+  assert.ok(files.some((f) => f.endsWith('glabella.sqlite3')), `the scan saw the database: ${files.join(', ')}`);
+  assert.ok(files.some((f) => f.endsWith('.log')), `the scan saw the app's log: ${files.join(', ')}`);
+  assert.deepEqual(filesContaining(app.root, needles), [], 'a patient name in plain text on disk after the app closed');
 });

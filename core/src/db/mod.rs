@@ -108,10 +108,15 @@ fn connect(path: &Path, flags: OpenFlags, key: Option<&DatabaseKey>) -> Result<C
     conn.busy_timeout(Duration::from_secs(5))?;
     // Check the version before any pragma below can write to a file we must not touch.
     migrations::refuse_newer(&conn)?;
+    // Every page read from disk must be decrypted, so a page cache that holds the hot
+    // part of the search index matters more than usual: 64 MiB per connection, filled
+    // only as pages are used (SQLite's 2 MiB default made searches ~10× slower at
+    // 100,000 patients; see BENCHMARKS.md).
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
-         PRAGMA foreign_keys = ON;",
+         PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -65536;",
     )?;
     Ok(conn)
 }
