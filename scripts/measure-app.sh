@@ -71,8 +71,10 @@ glabella=$work/bin/glabella
 bare=$work/bin/bare-window
 
 # --- the demo database (made once) -------------------------------------------
+# Made again when the schema or the demo generator changed since.
 demo_db=$root/target/measure-app/db-$PATIENTS
-if [ "$PATIENTS" -gt 0 ] && [ ! -f "$demo_db/glabella.sqlite3" ]; then
+if [ "$PATIENTS" -gt 0 ] && { [ ! -f "$demo_db/glabella.sqlite3" ] ||
+  [ -n "$(find core/migrations core/src/demo.rs -newer "$demo_db/glabella.sqlite3" 2>/dev/null)" ]; }; then
   echo "==> Creating a database with $PATIENTS demo patients in $demo_db"
   rm -rf "$demo_db"
   mkdir -p "$demo_db"

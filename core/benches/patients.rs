@@ -29,9 +29,9 @@ use chrono::NaiveDate;
 use glabella_core::auth::{Actor, Role};
 use glabella_core::clinic::Clinic;
 use glabella_core::demo;
-use glabella_core::Db;
 use glabella_core::patients::{find_duplicates, get_patient, open_chart, register_patient, search_patients, Patient, PatientDetails};
 use glabella_core::text::{digits, words};
+use glabella_core::Db;
 
 const PATIENTS: usize = 100_000;
 const SEED: u64 = 1;

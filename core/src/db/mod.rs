@@ -110,7 +110,7 @@ fn connect(path: &Path, flags: OpenFlags, key: Option<&DatabaseKey>) -> Result<C
     migrations::refuse_newer(&conn)?;
     // Every page read from disk must be decrypted, so a page cache that holds the hot
     // part of the search index matters more than usual: 64 MiB per connection, filled
-    // only as pages are used (SQLite's 2 MiB default made searches ~10× slower at
+    // only as pages are used (SQLite's 2 MiB default made searches 7-9× slower at
     // 100,000 patients; see BENCHMARKS.md).
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
