@@ -9,6 +9,13 @@ bash scripts/setup.sh tests
 echo "==> UI: type check, component tests, build"
 (cd ui && npm run check --silent && npm test --silent && npm run build --silent)
 
+echo "==> Rust formatting (rustfmt.toml)"
+if cargo fmt --version >/dev/null 2>&1; then
+  cargo fmt --all --check
+else
+  echo "rustfmt is not installed (rustup component add rustfmt); formatting not checked"
+fi
+
 echo "==> The core must not depend on Tauri"
 if cargo tree -p glabella-core -e normal --prefix none | grep -E '^(tauri|wry|webkit2gtk)'; then
   echo "glabella-core depends on Tauri or WebKit; it must not." >&2

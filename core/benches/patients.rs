@@ -29,7 +29,9 @@ use chrono::NaiveDate;
 use glabella_core::auth::{Actor, Role};
 use glabella_core::clinic::Clinic;
 use glabella_core::demo;
-use glabella_core::patients::{find_duplicates, get_patient, open_chart, register_patient, search_patients, Patient, PatientDetails};
+use glabella_core::patients::{
+    find_duplicates, get_patient, open_chart, register_patient, search_patients, Patient, PatientDetails,
+};
 use glabella_core::text::{digits, words};
 use glabella_core::Db;
 
@@ -69,7 +71,13 @@ fn time_each<I>(inputs: &[I], mut op: impl FnMut(&I) -> usize) -> Stats {
     times.sort_unstable();
     // Nearest rank: the smallest time that at least `p` percent of the calls beat or matched.
     let percentile = |p: usize| times[(times.len() * p).div_ceil(100) - 1];
-    Stats { runs: inputs.len(), p50: percentile(50), p99: percentile(99), max: times[times.len() - 1], mean_items: items as f64 / inputs.len() as f64 }
+    Stats {
+        runs: inputs.len(),
+        p50: percentile(50),
+        p99: percentile(99),
+        max: times[times.len() - 1],
+        mean_items: items as f64 / inputs.len() as f64,
+    }
 }
 
 fn print_row(name: &str, s: &Stats) {
@@ -121,13 +129,18 @@ fn main() {
 fn encrypted_registry(dir: &Path, today: NaiveDate) -> (Clinic, Actor, Duration) {
     let set_up = demo::create_demo_clinic(dir, 0, SEED, today).expect("demo clinic");
     let start = Instant::now();
-    set_up.clinic.db().write(|tx| demo::add_demo_patients(tx, &set_up.admin, PATIENTS, SEED, today)).expect("demo patients");
+    set_up
+        .clinic
+        .db()
+        .write(|tx| demo::add_demo_patients(tx, &set_up.admin, PATIENTS, SEED, today))
+        .expect("demo patients");
     let generation = start.elapsed();
     // Close and sign in again, as the desk does when the app starts: closing
     // checkpoints the WAL into the database file, so searches read what a clinic's
     // app would read. The receptionist is the one searching and registering.
     drop(set_up);
-    let (username, password, ..) = demo::DEMO_ACCOUNTS.into_iter().find(|a| a.3 == Role::Receptionist).expect("a receptionist");
+    let (username, password, ..) =
+        demo::DEMO_ACCOUNTS.into_iter().find(|a| a.3 == Role::Receptionist).expect("a receptionist");
     let (clinic, desk) = Clinic::sign_in(dir, username, password).expect("sign in");
     (clinic, desk, generation)
 }
@@ -136,7 +149,8 @@ fn encrypted_registry(dir: &Path, today: NaiveDate) -> (Clinic, Actor, Duration)
 /// account made directly in SQL (no key, so no clinic set-up or sign-in), reopened
 /// like the encrypted one. Also returns how long generating the patients took.
 fn plaintext_registry(dir: &Path, today: NaiveDate) -> (Db, Actor, Duration) {
-    let (username, _, display_name, role) = demo::DEMO_ACCOUNTS.into_iter().find(|a| a.3 == Role::Receptionist).expect("a receptionist");
+    let (username, _, display_name, role) =
+        demo::DEMO_ACCOUNTS.into_iter().find(|a| a.3 == Role::Receptionist).expect("a receptionist");
     let db = Db::open_dir_unencrypted(dir).expect("plaintext database");
     let user_id = db
         .write(|tx| {
@@ -205,8 +219,14 @@ fn measure(db: &Db, desk: &Actor, generation: Duration, today: NaiveDate) {
         ("name, 1 letter", name_fragments(&mut rng, 1)),
         ("name, 3 letters", name_fragments(&mut rng, 3)),
         ("name, 6 letters", name_fragments(&mut rng, 6)),
-        ("two words (\"mar gar\")", two_words(&mut rng, |given, family| Some(format!("{} {}", prefix(given, 3)?, prefix(family, 3)?)))),
-        ("two words (\"garcia m\")", two_words(&mut rng, |given, family| Some(format!("{family} {}", prefix(given, 1)?)))),
+        (
+            "two words (\"mar gar\")",
+            two_words(&mut rng, |given, family| Some(format!("{} {}", prefix(given, 3)?, prefix(family, 3)?))),
+        ),
+        (
+            "two words (\"garcia m\")",
+            two_words(&mut rng, |given, family| Some(format!("{family} {}", prefix(given, 1)?))),
+        ),
         ("phone, 3 digits", phone_fragments(&mut rng, 3)),
         ("phone, 4 digits", phone_fragments(&mut rng, 4)),
         ("phone, 7 digits", phone_fragments(&mut rng, 7)),
@@ -224,7 +244,9 @@ fn measure(db: &Db, desk: &Actor, generation: Duration, today: NaiveDate) {
     print_row("chart: get_patient (read only)", &stats);
     // Opening a chart is audited: the view is an entry in the audit trail, so the
     // desk's real cost is one committed write.
-    let stats = time_each(&ids[..CHART_OPENS / 4], |&id| db.write(|tx| open_chart(tx, desk, id)).map(|_| 1).expect("open chart"));
+    let stats = time_each(&ids[..CHART_OPENS / 4], |&id| {
+        db.write(|tx| open_chart(tx, desk, id)).map(|_| 1).expect("open chart")
+    });
     print_row("chart: open_chart (audited, 1 tx)", &stats);
 
     // New patients: real demo details with a birth date no patient of that name has, so
@@ -235,13 +257,16 @@ fn measure(db: &Db, desk: &Actor, generation: Duration, today: NaiveDate) {
         let same = |a: &PatientDetails, b: &PatientDetails| {
             (&a.given_name, &a.family_name, &a.date_of_birth) == (&b.given_name, &b.family_name, &b.date_of_birth)
         };
-        while !db.read(|c| find_duplicates(c, &d)).expect("duplicate check").is_empty() || newcomers.iter().any(|n| same(n, &d)) {
+        while !db.read(|c| find_duplicates(c, &d)).expect("duplicate check").is_empty()
+            || newcomers.iter().any(|n| same(n, &d))
+        {
             let birth = NaiveDate::parse_from_str(&d.date_of_birth, "%Y-%m-%d").expect("stored date");
             d.date_of_birth = (birth - chrono::Days::new(1)).format("%Y-%m-%d").to_string();
         }
         newcomers.push(d);
     }
-    let stats = time_each(&newcomers, |d| db.write(|tx| register_patient(tx, desk, d, false, today)).map(|_| 1).expect("register"));
+    let stats = time_each(&newcomers, |d| {
+        db.write(|tx| register_patient(tx, desk, d, false, today)).map(|_| 1).expect("register")
+    });
     print_row("register (1 committed tx)", &stats);
 }
-

@@ -67,9 +67,13 @@ impl Clinic {
         let actor = db.write(|tx| {
             settings::store_settings(tx, clinic)?;
             let user = users::insert_user(tx, &admin)?;
-            let actor = Actor { user_id: user.id, username: user.username, display_name: user.display_name, role: Role::Admin };
+            let actor =
+                Actor { user_id: user.id, username: user.username, display_name: user.display_name, role: Role::Admin };
             audit::record(tx, &actor.audit(Action::Setup).on(entity::SETTING, "clinic"))?;
-            audit::record(tx, &actor.audit(Action::UserCreate).on(entity::USER, actor.user_id).described("first admin"))?;
+            audit::record(
+                tx,
+                &actor.audit(Action::UserCreate).on(entity::USER, actor.user_id).described("first admin"),
+            )?;
             audit::record(tx, &actor.audit(Action::Login).on(entity::USER, actor.user_id))?;
             Ok(actor)
         })?;
@@ -135,7 +139,13 @@ impl Clinic {
     pub fn create_user(&self, actor: &Actor, new: &NewUser) -> Result<User> {
         self.db.write(|tx| {
             let user = users::create_user(tx, actor, new)?;
-            audit::record(tx, &actor.audit(Action::UserCreate).on(entity::USER, user.id).described(format!("role {}", user.role.as_str())))?;
+            audit::record(
+                tx,
+                &actor
+                    .audit(Action::UserCreate)
+                    .on(entity::USER, user.id)
+                    .described(format!("role {}", user.role.as_str())),
+            )?;
             self.with_keys(|keys| keys.set_user(&user.username, &new.password, &self.key))?;
             Ok(user)
         })
@@ -195,7 +205,10 @@ impl Clinic {
     pub fn set_role(&self, actor: &Actor, user_id: i64, role: Role) -> Result<User> {
         self.db.write(|tx| {
             let user = users::set_role(tx, actor, user_id, role)?;
-            audit::record(tx, &actor.audit(Action::RoleChange).on(entity::USER, user.id).described(format!("role {}", role.as_str())))?;
+            audit::record(
+                tx,
+                &actor.audit(Action::RoleChange).on(entity::USER, user.id).described(format!("role {}", role.as_str())),
+            )?;
             Ok(user)
         })
     }
@@ -220,7 +233,10 @@ impl Clinic {
         actor.require(Permission::ViewAudit)?;
         self.db.write(|tx| {
             let entries = audit::list_entries(tx, filter)?;
-            audit::record(tx, &actor.audit(Action::AuditExport).described(format!("{} entries exported as CSV", entries.len())))?;
+            audit::record(
+                tx,
+                &actor.audit(Action::AuditExport).described(format!("{} entries exported as CSV", entries.len())),
+            )?;
             Ok(audit::to_csv(&entries))
         })
     }

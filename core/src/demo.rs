@@ -16,32 +16,201 @@ use crate::patients::{register_patient, MedicalFlags, PatientDetails, Sex};
 use crate::Result;
 
 const GIVEN_FEMALE: &[&str] = &[
-    "María", "Zoë", "Chloé", "Renée", "Siobhán", "Ana-Sofía", "Mónica", "Léa", "Anne-Marie", "Ingrid", "Aoife",
-    "Françoise", "Beatriz", "Małgorzata", "Sarah", "Emily", "Olivia", "Grace", "Hannah", "Priya", "Mei", "Yuki",
-    "Fatima", "Amélie", "Inès", "Noémie", "Jennifer", "Laura", "Elena", "Sofia", "Ayşe", "Agnès", "Brigitte",
-    "Dolores", "Carmen", "Lucía", "Nuria", "Åsa", "Björg", "Joanna", "Claire", "Mary-Kate", "Linh", "Thảo",
+    "María",
+    "Zoë",
+    "Chloé",
+    "Renée",
+    "Siobhán",
+    "Ana-Sofía",
+    "Mónica",
+    "Léa",
+    "Anne-Marie",
+    "Ingrid",
+    "Aoife",
+    "Françoise",
+    "Beatriz",
+    "Małgorzata",
+    "Sarah",
+    "Emily",
+    "Olivia",
+    "Grace",
+    "Hannah",
+    "Priya",
+    "Mei",
+    "Yuki",
+    "Fatima",
+    "Amélie",
+    "Inès",
+    "Noémie",
+    "Jennifer",
+    "Laura",
+    "Elena",
+    "Sofia",
+    "Ayşe",
+    "Agnès",
+    "Brigitte",
+    "Dolores",
+    "Carmen",
+    "Lucía",
+    "Nuria",
+    "Åsa",
+    "Björg",
+    "Joanna",
+    "Claire",
+    "Mary-Kate",
+    "Linh",
+    "Thảo",
 ];
 const GIVEN_MALE: &[&str] = &[
-    "José", "Björn", "François", "Jürgen", "Seán", "Ángel", "João", "Noël", "Jean-Luc", "Rafael", "David",
-    "Michael", "James", "Liam", "Oliver", "Lucas", "Mateo", "Hugo", "Raj", "Wei", "Kenji", "Omar", "Çağrı",
-    "Stéphane", "André", "Jesús", "Iñaki", "Søren", "Tomás", "Paddy", "Ciarán", "Mark", "Peter", "Minh",
+    "José",
+    "Björn",
+    "François",
+    "Jürgen",
+    "Seán",
+    "Ángel",
+    "João",
+    "Noël",
+    "Jean-Luc",
+    "Rafael",
+    "David",
+    "Michael",
+    "James",
+    "Liam",
+    "Oliver",
+    "Lucas",
+    "Mateo",
+    "Hugo",
+    "Raj",
+    "Wei",
+    "Kenji",
+    "Omar",
+    "Çağrı",
+    "Stéphane",
+    "André",
+    "Jesús",
+    "Iñaki",
+    "Søren",
+    "Tomás",
+    "Paddy",
+    "Ciarán",
+    "Mark",
+    "Peter",
+    "Minh",
 ];
 const FAMILY: &[&str] = &[
-    "Núñez", "O'Brien", "García", "Müller", "Smith-Jones", "D'Angelo", "Nguyễn", "Øvergaard", "Fernández-López",
-    "MacDonald", "Kowalski", "Dubois", "Ó Súilleabháin", "Smith", "Johnson", "Williams", "Brown", "Jones",
-    "Martínez", "Rodríguez", "López", "González", "Pérez", "Sánchez", "Ramírez", "Torres", "Schäfer", "Weiß",
-    "Jørgensen", "Lefèvre", "Gómez", "Díaz", "Chen", "Wang", "Kim", "Patel", "Singh", "Yılmaz", "Öztürk",
-    "Rossi", "Esposito", "Bianchi", "Romano", "Costa", "Silva", "Gonçalves", "Šimunović", "Dvořák", "Nováková",
-    "Lindqvist", "Åberg", "O'Connor", "O'Neill", "McCarthy", "Fitzgerald", "van der Berg", "de la Cruz",
-    "Le Blanc", "St. John", "Lee", "Taylor", "Anderson", "Thomas", "Jackson", "White", "Harris", "Martin",
-    "Thompson", "Moore", "Clark", "Lewis", "Walker", "Hall", "Allen", "Young", "King", "Wright", "Scott",
-    "Green", "Baker", "Adams", "Nelson", "Hill", "Campbell", "Mitchell", "Roberts", "Carter", "Phillips",
-    "Evans", "Turner", "Parker", "Collins", "Edwards", "Stewart", "Morris", "Murphy", "Cook", "Rogers",
+    "Núñez",
+    "O'Brien",
+    "García",
+    "Müller",
+    "Smith-Jones",
+    "D'Angelo",
+    "Nguyễn",
+    "Øvergaard",
+    "Fernández-López",
+    "MacDonald",
+    "Kowalski",
+    "Dubois",
+    "Ó Súilleabháin",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Martínez",
+    "Rodríguez",
+    "López",
+    "González",
+    "Pérez",
+    "Sánchez",
+    "Ramírez",
+    "Torres",
+    "Schäfer",
+    "Weiß",
+    "Jørgensen",
+    "Lefèvre",
+    "Gómez",
+    "Díaz",
+    "Chen",
+    "Wang",
+    "Kim",
+    "Patel",
+    "Singh",
+    "Yılmaz",
+    "Öztürk",
+    "Rossi",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Costa",
+    "Silva",
+    "Gonçalves",
+    "Šimunović",
+    "Dvořák",
+    "Nováková",
+    "Lindqvist",
+    "Åberg",
+    "O'Connor",
+    "O'Neill",
+    "McCarthy",
+    "Fitzgerald",
+    "van der Berg",
+    "de la Cruz",
+    "Le Blanc",
+    "St. John",
+    "Lee",
+    "Taylor",
+    "Anderson",
+    "Thomas",
+    "Jackson",
+    "White",
+    "Harris",
+    "Martin",
+    "Thompson",
+    "Moore",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Hall",
+    "Allen",
+    "Young",
+    "King",
+    "Wright",
+    "Scott",
+    "Green",
+    "Baker",
+    "Adams",
+    "Nelson",
+    "Hill",
+    "Campbell",
+    "Mitchell",
+    "Roberts",
+    "Carter",
+    "Phillips",
+    "Evans",
+    "Turner",
+    "Parker",
+    "Collins",
+    "Edwards",
+    "Stewart",
+    "Morris",
+    "Murphy",
+    "Cook",
+    "Rogers",
 ];
-const STREETS: &[&str] = &["Main Street", "Oak Avenue", "Rue de la Paix", "Calle Mayor", "Bahnhofstraße", "Elm Road", "Harbour View"];
-const CITIES: &[&str] = &["Springfield 40210", "Lyon 69002", "Madrid 28013", "München 80331", "Cork T12 X2", "Portland 97205"];
-const ALLERGIES: &[&str] = &["Penicillin", "Latex", "Lidocaine", "Albumin (human)", "Cow's milk protein", "Hyaluronidase", "Nickel"];
-const MEDICATIONS: &[&str] = &["Warfarin 5 mg daily", "Aspirin 81 mg", "Levothyroxine 50 µg", "Sertraline 50 mg", "Gentamicin (course ended)", "Oral contraceptive"];
+const STREETS: &[&str] =
+    &["Main Street", "Oak Avenue", "Rue de la Paix", "Calle Mayor", "Bahnhofstraße", "Elm Road", "Harbour View"];
+const CITIES: &[&str] =
+    &["Springfield 40210", "Lyon 69002", "Madrid 28013", "München 80331", "Cork T12 X2", "Portland 97205"];
+const ALLERGIES: &[&str] =
+    &["Penicillin", "Latex", "Lidocaine", "Albumin (human)", "Cow's milk protein", "Hyaluronidase", "Nickel"];
+const MEDICATIONS: &[&str] = &[
+    "Warfarin 5 mg daily",
+    "Aspirin 81 mg",
+    "Levothyroxine 50 µg",
+    "Sertraline 50 mg",
+    "Gentamicin (course ended)",
+    "Oral contraceptive",
+];
 
 /// The demo clinic's accounts, one per role: (username, password, full name, role).
 /// Documented in the README; for trying Glabella out, never for real patients.
@@ -76,7 +245,8 @@ pub fn create_demo_clinic(dir: &Path, patients: usize, seed: u64, today: NaiveDa
 /// Builds the details of demo patient number `index` from `rng`.
 fn demo_patient(rng: &mut fastrand::Rng, today: NaiveDate) -> PatientDetails {
     let female = rng.u8(0..100) < 82; // aesthetic clinics see mostly women
-    let given = if female { GIVEN_FEMALE[rng.usize(..GIVEN_FEMALE.len())] } else { GIVEN_MALE[rng.usize(..GIVEN_MALE.len())] };
+    let given =
+        if female { GIVEN_FEMALE[rng.usize(..GIVEN_FEMALE.len())] } else { GIVEN_MALE[rng.usize(..GIVEN_MALE.len())] };
     let family = FAMILY[rng.usize(..FAMILY.len())];
     let age_days = rng.u64(18 * 365..90 * 365);
     let birth = today.checked_sub_days(Days::new(age_days)).expect("within calendar range");
@@ -91,7 +261,11 @@ fn demo_patient(rng: &mut fastrand::Rng, today: NaiveDate) -> PatientDetails {
     let ascii = crate::text::fold(given).replace(' ', "");
     let email_family = crate::text::fold(family).replace(' ', "");
     let pick = |rng: &mut fastrand::Rng, list: &[&str], percent: u8| {
-        if rng.u8(0..100) < percent { list[rng.usize(..list.len())].to_string() } else { String::new() }
+        if rng.u8(0..100) < percent {
+            list[rng.usize(..list.len())].to_string()
+        } else {
+            String::new()
+        }
     };
     PatientDetails {
         given_name: given.to_string(),
@@ -100,10 +274,27 @@ fn demo_patient(rng: &mut fastrand::Rng, today: NaiveDate) -> PatientDetails {
         date_of_birth: birth.format("%Y-%m-%d").to_string(),
         sex: if female { Sex::Female } else { Sex::Male },
         phone,
-        email: if rng.bool() { format!("{ascii}.{email_family}{}@example.com", rng.u16(1..999)) } else { String::new() },
-        address: format!("{} {}\n{}", rng.u16(1..300), STREETS[rng.usize(..STREETS.len())], CITIES[rng.usize(..CITIES.len())]),
-        emergency_contact_name: if rng.bool() { format!("{} {family}", GIVEN_MALE[rng.usize(..GIVEN_MALE.len())]) } else { String::new() },
-        emergency_contact_phone: if rng.bool() { format!("({}) {}-{}", rng.u16(201..989), rng.u16(100..999), rng.u16(1000..9999)) } else { String::new() },
+        email: if rng.bool() {
+            format!("{ascii}.{email_family}{}@example.com", rng.u16(1..999))
+        } else {
+            String::new()
+        },
+        address: format!(
+            "{} {}\n{}",
+            rng.u16(1..300),
+            STREETS[rng.usize(..STREETS.len())],
+            CITIES[rng.usize(..CITIES.len())]
+        ),
+        emergency_contact_name: if rng.bool() {
+            format!("{} {family}", GIVEN_MALE[rng.usize(..GIVEN_MALE.len())])
+        } else {
+            String::new()
+        },
+        emergency_contact_phone: if rng.bool() {
+            format!("({}) {}-{}", rng.u16(201..989), rng.u16(100..999), rng.u16(1000..9999))
+        } else {
+            String::new()
+        },
         allergies: pick(rng, ALLERGIES, 12),
         medications: pick(rng, MEDICATIONS, 20),
         flags: MedicalFlags {

@@ -133,6 +133,12 @@ impl From<Error> for ApiError {
             Error::DuplicatePatient { existing } => (Vec::new(), existing.clone()),
             _ => (Vec::new(), Vec::new()),
         };
-        ApiError { code: e.code().to_string(), message: e.to_string(), field: e.field().map(str::to_string), field_errors, duplicates }
+        ApiError {
+            code: e.code().to_string(),
+            message: e.to_string(),
+            field: e.field().map(str::to_string),
+            field_errors,
+            duplicates,
+        }
     }
 }

@@ -9,8 +9,8 @@
 pub mod audit;
 pub mod auth;
 pub mod clinic;
-pub mod demo;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod paths;
 pub mod patients;

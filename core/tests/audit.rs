@@ -65,10 +65,17 @@ fn entries_are_appended_with_their_details_and_a_linked_chain() {
     let first = db.write(|tx| record(tx, &NewEntry::new(None, "anna", Action::Login))).unwrap();
     let second = db.write(|tx| record(tx, &view(42).described("opened the chart"))).unwrap();
     assert_eq!((first.id, second.id), (1, 2));
-    assert_eq!((second.action.as_str(), second.entity.as_str(), second.entity_id.as_str()), ("patient.view", "patient", "42"));
+    assert_eq!(
+        (second.action.as_str(), second.entity.as_str(), second.entity_id.as_str()),
+        ("patient.view", "patient", "42")
+    );
     assert_eq!(second.description, "opened the chart");
     // UTC, ISO-8601 with milliseconds.
-    assert!(DateTime::parse_from_rfc3339(&second.at).is_ok() && second.at.ends_with('Z') && second.at.len() == 24, "{}", second.at);
+    assert!(
+        DateTime::parse_from_rfc3339(&second.at).is_ok() && second.at.ends_with('Z') && second.at.len() == 24,
+        "{}",
+        second.at
+    );
 
     let stored: Vec<(String, String)> = db
         .read(|c| {
@@ -99,7 +106,9 @@ fn the_audit_row_rolls_back_with_the_change_it_records() {
 fn the_log_refuses_update_and_delete() {
     let (_dir, db) = common::temp_db();
     five_views(&db);
-    for sql in ["UPDATE audit_log SET description = 'nothing to see' WHERE id = 2", "DELETE FROM audit_log WHERE id = 2"] {
+    for sql in
+        ["UPDATE audit_log SET description = 'nothing to see' WHERE id = 2", "DELETE FROM audit_log WHERE id = 2"]
+    {
         let err = db.write(|tx| Ok(tx.execute(sql, [])?)).unwrap_err();
         assert!(err.to_string().contains("the audit log is append-only"), "{sql}: {err}");
     }
@@ -160,15 +169,23 @@ fn an_inserted_row_breaks_the_chain_at_the_row_after_it() {
     let (_dir, db) = common::temp_db();
     let rows = five_views(&db);
     let conn = tamper(&db);
-    conn.execute_batch("UPDATE audit_log SET id = -id WHERE id >= 3; UPDATE audit_log SET id = 1 - id WHERE id < 0;").unwrap();
+    conn.execute_batch("UPDATE audit_log SET id = -id WHERE id >= 3; UPDATE audit_log SET id = 1 - id WHERE id < 0;")
+        .unwrap();
     let prev_hash: String = conn.query_row("SELECT hash FROM audit_log WHERE id = 2", [], |r| r.get(0)).unwrap();
     let forged = AuditEntry { id: 3, entity_id: "77".into(), ..rows[2].clone() };
     conn.execute(
         "INSERT INTO audit_log (id, at, user_id, username, action, entity, entity_id, description, prev_hash, hash)
          VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
-            forged.id, forged.at, forged.username, forged.action, forged.entity, forged.entity_id, forged.description,
-            prev_hash, entry_hash(&prev_hash, &forged)
+            forged.id,
+            forged.at,
+            forged.username,
+            forged.action,
+            forged.entity,
+            forged.entity_id,
+            forged.description,
+            prev_hash,
+            entry_hash(&prev_hash, &forged)
         ],
     )
     .unwrap();
@@ -183,7 +200,11 @@ fn check_names_the_first_broken_row() {
 
     let report = db::check(&path, common::key()).unwrap();
     assert_eq!(report.problems, 0, "{:?}", report.lines);
-    assert!(report.lines.iter().any(|l| l.starts_with("audit log: 5 entries, hash chain intact")), "{:?}", report.lines);
+    assert!(
+        report.lines.iter().any(|l| l.starts_with("audit log: 5 entries, hash chain intact")),
+        "{:?}",
+        report.lines
+    );
 
     tamper(&db).execute("UPDATE audit_log SET username = 'someone else' WHERE id = 2", []).unwrap();
     let report = db::check(&path, common::key()).unwrap();
@@ -240,7 +261,15 @@ fn the_view_filters_by_day_user_patient_and_action_newest_first() {
     assert_eq!(ids(AuditFilter { user_id: Some(2), ..Default::default() }), [4, 3]);
     assert_eq!(ids(AuditFilter { patient_id: Some(7), ..Default::default() }), [4, 2]);
     assert_eq!(ids(AuditFilter { action: Some(Action::PatientView), ..Default::default() }), [5, 3, 2]);
-    assert_eq!(ids(AuditFilter { action: Some(Action::PatientView), user_id: Some(1), patient_id: Some(7), ..Default::default() }), [2]);
+    assert_eq!(
+        ids(AuditFilter {
+            action: Some(Action::PatientView),
+            user_id: Some(1),
+            patient_id: Some(7),
+            ..Default::default()
+        }),
+        [2]
+    );
     assert_eq!(ids(AuditFilter { limit: Some(2), ..Default::default() }), [6, 5]);
     assert_eq!(ids(AuditFilter { action: Some(Action::Setup), ..Default::default() }), Vec::<i64>::new());
 }
@@ -251,7 +280,8 @@ fn bad_filter_dates_are_validation_errors_on_their_field() {
     let list = |filter: AuditFilter| db.read(|c| list_entries(c, &filter)).unwrap_err();
     let err = list(AuditFilter { from: Some("28.11.2026".into()), ..Default::default() });
     assert_eq!((err.code(), err.field()), ("validation", Some("from")));
-    let err = list(AuditFilter { from: Some("2026-11-28".into()), to: Some("2026-11-27".into()), ..Default::default() });
+    let err =
+        list(AuditFilter { from: Some("2026-11-28".into()), to: Some("2026-11-27".into()), ..Default::default() });
     assert_eq!((err.code(), err.field()), ("validation", Some("to")));
 }
 

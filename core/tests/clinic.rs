@@ -16,7 +16,12 @@ use glabella_core::Error;
 const ADMIN_PASSWORD: &str = "correct horse battery";
 
 fn settings() -> ClinicSettings {
-    ClinicSettings { clinic_name: "Harbour Aesthetics".into(), clinic_address: String::new(), clinic_phone: String::new(), idle_lock_minutes: 10 }
+    ClinicSettings {
+        clinic_name: "Harbour Aesthetics".into(),
+        clinic_address: String::new(),
+        clinic_phone: String::new(),
+        idle_lock_minutes: 10,
+    }
 }
 
 fn account(username: &str, role: Role, password: &str) -> NewUser {
@@ -25,7 +30,13 @@ fn account(username: &str, role: Role, password: &str) -> NewUser {
 
 fn set_up() -> (tempfile::TempDir, SetUp) {
     let dir = tempfile::tempdir().unwrap();
-    let set_up = Clinic::setup_with(dir.path(), &settings(), &account("Avery", Role::Admin, ADMIN_PASSWORD), KdfParams::INSECURE_FAST).unwrap();
+    let set_up = Clinic::setup_with(
+        dir.path(),
+        &settings(),
+        &account("Avery", Role::Admin, ADMIN_PASSWORD),
+        KdfParams::INSECURE_FAST,
+    )
+    .unwrap();
     (dir, set_up)
 }
 
@@ -60,13 +71,18 @@ fn failed_sign_ins_on_an_open_clinic_are_audited() {
     let (_dir, set_up) = set_up();
     assert!(matches!(set_up.clinic.authenticate("avery", "nope nope"), Err(Error::LoginFailed)));
     let entries = set_up.clinic.db().read(|c| audit::list_entries(c, &AuditFilter::default())).unwrap();
-    assert_eq!((entries[0].action.as_str(), entries[0].username.as_str(), entries[0].user_id), ("login.failed", "avery", None));
+    assert_eq!(
+        (entries[0].action.as_str(), entries[0].username.as_str(), entries[0].user_id),
+        ("login.failed", "avery", None)
+    );
 }
 
 #[test]
 fn setup_with_bad_input_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let err = Clinic::setup_with(dir.path(), &settings(), &account("Avery", Role::Admin, "short"), KdfParams::INSECURE_FAST).unwrap_err();
+    let err =
+        Clinic::setup_with(dir.path(), &settings(), &account("Avery", Role::Admin, "short"), KdfParams::INSECURE_FAST)
+            .unwrap_err();
     assert_eq!(err.field(), Some("password"));
     assert!(!dir.path().join(KEY_FILE).exists() && !dir.path().join(DB_FILE).exists());
 }
@@ -81,7 +97,10 @@ fn a_new_account_opens_the_database_until_it_is_deactivated() {
 
     clinic.deactivate_user(admin, user.id).unwrap();
     assert!(matches!(Clinic::sign_in(dir.path(), "rosa", "front desk pass"), Err(Error::LoginFailed)));
-    assert!(matches!(clinic.authenticate("rosa", "front desk pass"), Err(Error::LoginFailed)), "nor on the open clinic");
+    assert!(
+        matches!(clinic.authenticate("rosa", "front desk pass"), Err(Error::LoginFailed)),
+        "nor on the open clinic"
+    );
 
     clinic.reactivate_user(admin, user.id, "a fresh passphrase").unwrap();
     assert!(Clinic::sign_in(dir.path(), "rosa", "a fresh passphrase").is_ok());
@@ -129,7 +148,8 @@ fn an_admin_keeps_admin_rights_and_an_active_account() {
 #[test]
 fn a_taken_username_is_refused_at_the_field() {
     let (_dir, set_up) = set_up();
-    let err = set_up.clinic.create_user(&set_up.admin, &account("AVERY", Role::Injector, "another password")).unwrap_err();
+    let err =
+        set_up.clinic.create_user(&set_up.admin, &account("AVERY", Role::Injector, "another password")).unwrap_err();
     assert_eq!(err.field(), Some("username"));
 }
 

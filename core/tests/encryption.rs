@@ -217,7 +217,10 @@ fn a_missing_damaged_or_newer_key_file_is_refused_clearly() {
 #[test]
 fn new_wrappings_use_the_strong_parameters_unless_told_otherwise() {
     let strong = KdfParams::RECOMMENDED;
-    assert!(strong.memory_kib >= 19 * 1024 && strong.iterations >= 2, "at least the argon2 crate's defaults: {strong:?}");
+    assert!(
+        strong.memory_kib >= 19 * 1024 && strong.iterations >= 2,
+        "at least the argon2 crate's defaults: {strong:?}"
+    );
     let (dir, file, _, _) = new_key_file();
     assert_eq!(file.kdf_params(), FAST, "as asked for at creation");
     // A key file loaded as the app loads it wraps new passwords with the strong
@@ -353,7 +356,11 @@ fn a_version_1_database_left_by_a_crash_is_encrypted_with_its_wal_and_then_upgra
         )
         .unwrap();
         for suffix in ["", "-wal"] {
-            std::fs::copy(live.path().join(format!("{DB_FILE}{suffix}")), dir.path().join(format!("{DB_FILE}{suffix}"))).unwrap();
+            std::fs::copy(
+                live.path().join(format!("{DB_FILE}{suffix}")),
+                dir.path().join(format!("{DB_FILE}{suffix}")),
+            )
+            .unwrap();
         }
     }
     assert!(file_contains(&dir.path().join(format!("{DB_FILE}-wal")), "Zebulon"));
@@ -364,7 +371,11 @@ fn a_version_1_database_left_by_a_crash_is_encrypted_with_its_wal_and_then_upgra
     {
         let raw = Connection::open(dir.path().join(DB_FILE)).unwrap();
         raw.execute_batch(&key.sqlcipher_pragmas()).unwrap();
-        assert_eq!(raw.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 1, "the version is copied too");
+        assert_eq!(
+            raw.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(),
+            1,
+            "the version is copied too"
+        );
     }
 
     let db = Db::open_dir(dir.path(), &key).unwrap();

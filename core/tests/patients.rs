@@ -129,7 +129,9 @@ fn a_likely_duplicate_needs_register_anyway() {
     let first = register(&db, person("José", "Núñez", "1975-06-01"));
     let again = person("jose", "NUNEZ", "1975-06-01");
     match db.write(|tx| register_patient(tx, &staff, &again, false, today())) {
-        Err(Error::DuplicatePatient { existing }) => assert_eq!(existing.iter().map(|p| p.id).collect::<Vec<_>>(), vec![first.id]),
+        Err(Error::DuplicatePatient { existing }) => {
+            assert_eq!(existing.iter().map(|p| p.id).collect::<Vec<_>>(), vec![first.id])
+        }
         other => panic!("expected a duplicate warning, got {other:?}"),
     }
     assert_eq!(count(&db), 1);
@@ -151,11 +153,16 @@ fn edits_are_saved_and_validated() {
     let updated = db.write(|tx| patients::update_patient(tx, &staff, p.id, &d, today())).unwrap();
     assert_eq!(updated.details.family_name, "O'Brien");
     d.email = "nope".into();
-    assert!(matches!(db.write(|tx| patients::update_patient(tx, &staff, p.id, &d, today())), Err(Error::Validation(e)) if e[0].field == "email"));
+    assert!(
+        matches!(db.write(|tx| patients::update_patient(tx, &staff, p.id, &d, today())), Err(Error::Validation(e)) if e[0].field == "email")
+    );
     let stored = db.read(|c| get_patient(c, &staff, p.id)).unwrap();
     assert_eq!(stored.details.email, "someone@example.com", "a rejected edit changes nothing");
     assert_eq!(stored.details.allergies, "Latex");
-    assert!(matches!(db.write(|tx| patients::update_patient(tx, &staff, 9999, &person("A", "B", "1980-01-01"), today())), Err(Error::NotFound(_))));
+    assert!(matches!(
+        db.write(|tx| patients::update_patient(tx, &staff, 9999, &person("A", "B", "1980-01-01"), today())),
+        Err(Error::NotFound(_))
+    ));
 }
 
 #[test]
@@ -183,7 +190,8 @@ fn a_write_that_fails_half_way_leaves_nothing() {
     });
     assert!(result.is_err());
     assert_eq!(count(&db), 0);
-    let terms: i64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM patient_search_terms", [], |r| r.get(0))?)).unwrap();
+    let terms: i64 =
+        db.read(|c| Ok(c.query_row("SELECT count(*) FROM patient_search_terms", [], |r| r.get(0))?)).unwrap();
     assert_eq!(terms, 0, "no orphaned search terms");
 }
 

@@ -25,17 +25,32 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
     ("search_patients", ALL, |c, a| c.db().read(|t| patients::search_patients(t, a, "ann", false)).map(drop)),
     ("open_patient_chart", ALL, |c, a| c.db().write(|t| patients::open_chart(t, a, 1)).map(drop)),
     ("register_patient", ALL, |c, a| {
-        c.db().write(|t| patients::register_patient(t, a, &common::person("Ann", "Lee", "1980-01-01"), true, common::today())).map(drop)
+        c.db()
+            .write(|t| {
+                patients::register_patient(t, a, &common::person("Ann", "Lee", "1980-01-01"), true, common::today())
+            })
+            .map(drop)
     }),
     ("update_patient", ALL, |c, a| {
-        c.db().write(|t| patients::update_patient(t, a, 1, &common::person("Ann", "Lee", "1980-01-02"), common::today())).map(drop)
+        c.db()
+            .write(|t| patients::update_patient(t, a, 1, &common::person("Ann", "Lee", "1980-01-02"), common::today()))
+            .map(drop)
     }),
     ("archive_patient", ALL, |c, a| c.db().write(|t| patients::archive_patient(t, a, 1)).map(drop)),
     ("unarchive_patient", ALL, |c, a| c.db().write(|t| patients::unarchive_patient(t, a, 1)).map(drop)),
     ("list_users", ADMIN, |c, a| c.db().read(|t| list_users(t, a)).map(drop)),
     ("create_user", ADMIN, |c, a| {
         let username = format!("new{}", fastrand::u32(..));
-        c.create_user(a, &NewUser { username, display_name: "New Person".into(), role: Role::Receptionist, password: "long enough".into() }).map(drop)
+        c.create_user(
+            a,
+            &NewUser {
+                username,
+                display_name: "New Person".into(),
+                role: Role::Receptionist,
+                password: "long enough".into(),
+            },
+        )
+        .map(drop)
     }),
     ("set_user_role", ADMIN, |c, a| c.set_role(a, 4, Role::Injector).map(drop)),
     ("deactivate_user", ADMIN, |c, a| c.deactivate_user(a, 4).map(drop)),
@@ -52,8 +67,18 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
 #[test]
 fn every_command_is_allowed_or_refused_by_role() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = ClinicSettings { clinic_name: "Roles Clinic".into(), clinic_address: String::new(), clinic_phone: String::new(), idle_lock_minutes: 10 };
-    let admin_form = NewUser { username: "boss".into(), display_name: "Boss".into(), role: Role::Admin, password: "admin password".into() };
+    let settings = ClinicSettings {
+        clinic_name: "Roles Clinic".into(),
+        clinic_address: String::new(),
+        clinic_phone: String::new(),
+        idle_lock_minutes: 10,
+    };
+    let admin_form = NewUser {
+        username: "boss".into(),
+        display_name: "Boss".into(),
+        role: Role::Admin,
+        password: "admin password".into(),
+    };
     let set_up = Clinic::setup_with(dir.path(), &settings, &admin_form, KdfParams::INSECURE_FAST).unwrap();
     let clinic = &set_up.clinic;
     let mut actors = vec![set_up.admin.clone()];
@@ -63,7 +88,18 @@ fn every_command_is_allowed_or_refused_by_role() {
         actors.push(Actor { user_id: user.id, username: user.username, display_name: user.display_name, role });
     }
     actors.truncate(3); // "target" (user 4) is only acted upon
-    clinic.db().write(|t| patients::register_patient(t, &set_up.admin, &common::person("Ann", "Lee", "1980-01-01"), true, common::today())).unwrap();
+    clinic
+        .db()
+        .write(|t| {
+            patients::register_patient(
+                t,
+                &set_up.admin,
+                &common::person("Ann", "Lee", "1980-01-01"),
+                true,
+                common::today(),
+            )
+        })
+        .unwrap();
 
     let mut wrong = Vec::new();
     for (command, allowed, operation) in TABLE {

@@ -30,7 +30,11 @@ fn clinic() -> (tempfile::TempDir, Db) {
 #[test]
 fn finds_word_prefixes_ignoring_case_and_accents() {
     let (_dir, db) = clinic();
-    assert_eq!(search(&db, "nun"), vec!["Nun Ward", "María Núñez", "Nuno Costa"], "exact match first, then prefixes alphabetically");
+    assert_eq!(
+        search(&db, "nun"),
+        vec!["Nun Ward", "María Núñez", "Nuno Costa"],
+        "exact match first, then prefixes alphabetically"
+    );
     assert_eq!(search(&db, "NÚÑ"), search(&db, "nun"));
     assert_eq!(search(&db, "nunez"), vec!["María Núñez"]);
     assert_eq!(search(&db, "maria"), vec!["María Núñez"]);

@@ -55,7 +55,11 @@ impl AppState {
     /// The idle time after which the app locks for this clinic.
     pub fn idle_lock(&self, clinic: &Clinic) -> Duration {
         self.idle_override.unwrap_or_else(|| {
-            let minutes = clinic.db().read(glabella_core::auth::settings::get_settings).map(|s| s.idle_lock_minutes).unwrap_or(10);
+            let minutes = clinic
+                .db()
+                .read(glabella_core::auth::settings::get_settings)
+                .map(|s| s.idle_lock_minutes)
+                .unwrap_or(10);
             Duration::from_secs(u64::from(minutes) * 60)
         })
     }
@@ -115,7 +119,8 @@ impl AppState {
                 }
                 let idle_lock = self.idle_lock(&clinic);
                 inner.clinic = Some(clinic);
-                inner.session = Some(Session { actor: actor.clone(), locked: false, last_activity: Instant::now(), idle_lock });
+                inner.session =
+                    Some(Session { actor: actor.clone(), locked: false, last_activity: Instant::now(), idle_lock });
                 Ok(actor)
             }
             Err(Error::LoginFailed) => {

@@ -75,7 +75,14 @@ pub fn entry_hash(prev_hash: &str, entry: &AuditEntry) -> String {
     let user_id = entry.user_id.map(|id| id.to_string()).unwrap_or_default();
     let mut hasher = Sha256::new();
     for field in [
-        prev_hash, &id, &entry.at, &user_id, &entry.username, &entry.action, &entry.entity, &entry.entity_id,
+        prev_hash,
+        &id,
+        &entry.at,
+        &user_id,
+        &entry.username,
+        &entry.action,
+        &entry.entity,
+        &entry.entity_id,
         &entry.description,
     ] {
         hasher.update((field.len() as u64).to_be_bytes());

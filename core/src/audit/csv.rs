@@ -43,7 +43,8 @@ fn push_row(out: &mut String, cells: impl IntoIterator<Item = String>) {
 
 /// One cell: neutralised if it could be read as a formula, then quoted if needed.
 fn cell_text(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    let value =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {

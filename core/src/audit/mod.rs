@@ -118,7 +118,14 @@ pub struct NewEntry {
 impl NewEntry {
     /// An entry about no particular entity, e.g. a login.
     pub fn new(user_id: Option<i64>, username: impl Into<String>, action: Action) -> NewEntry {
-        NewEntry { user_id, username: username.into(), action, entity: String::new(), entity_id: String::new(), description: String::new() }
+        NewEntry {
+            user_id,
+            username: username.into(),
+            action,
+            entity: String::new(),
+            entity_id: String::new(),
+            description: String::new(),
+        }
     }
 
     /// The entity the action was about, e.g. `.on(entity::PATIENT, 42)`.
@@ -211,8 +218,16 @@ pub fn record_at(conn: &Connection, entry: &NewEntry, at: DateTime<Utc>) -> Resu
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
-        stored.id, stored.at, stored.user_id, stored.username, stored.action, stored.entity, stored.entity_id,
-        stored.description, prev_hash, hash
+        stored.id,
+        stored.at,
+        stored.user_id,
+        stored.username,
+        stored.action,
+        stored.entity,
+        stored.entity_id,
+        stored.description,
+        prev_hash,
+        hash
     ])?;
     Ok(stored)
 }
@@ -274,9 +289,9 @@ fn entry_from_row(row: &Row) -> rusqlite::Result<AuditEntry> {
 fn parse_day(value: &Option<String>, field: &'static str, label: &str) -> Result<Option<NaiveDate>> {
     match value.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| Error::invalid(field, format!("{label} is not a valid date (use year-month-day, e.g. 2026-11-28)."))),
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| {
+            Error::invalid(field, format!("{label} is not a valid date (use year-month-day, e.g. 2026-11-28)."))
+        }),
     }
 }
 

@@ -51,7 +51,9 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::Injector => matches!(what, Demographics | ClinicalRead | ClinicalWrite | PrintHandouts | ReadLibrary | WriteLibrary),
+            Role::Injector => {
+                matches!(what, Demographics | ClinicalRead | ClinicalWrite | PrintHandouts | ReadLibrary | WriteLibrary)
+            }
             Role::Receptionist => matches!(what, Demographics | PrintHandouts | ReadLibrary),
         }
     }

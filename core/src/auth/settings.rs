@@ -34,7 +34,9 @@ pub fn get_settings(conn: &Connection) -> Result<ClinicSettings> {
         clinic_name: get(conn, "clinic_name")?.unwrap_or_default(),
         clinic_address: get(conn, "clinic_address")?.unwrap_or_default(),
         clinic_phone: get(conn, "clinic_phone")?.unwrap_or_default(),
-        idle_lock_minutes: get(conn, "idle_lock_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_IDLE_LOCK_MINUTES),
+        idle_lock_minutes: get(conn, "idle_lock_minutes")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES),
     })
 }
 
@@ -46,18 +48,31 @@ pub fn validated(s: &ClinicSettings) -> Result<ClinicSettings> {
     s.clinic_phone = s.clinic_phone.trim().to_string();
     let mut problems = Vec::new();
     if s.clinic_name.is_empty() || s.clinic_name.chars().count() > 200 {
-        problems.push(FieldError { field: "clinicName", message: "The clinic's name is required (at most 200 characters).".into() });
+        problems.push(FieldError {
+            field: "clinicName",
+            message: "The clinic's name is required (at most 200 characters).".into(),
+        });
     }
     if s.clinic_address.chars().count() > 500 {
-        problems.push(FieldError { field: "clinicAddress", message: "The address is too long (at most 500 characters).".into() });
+        problems.push(FieldError {
+            field: "clinicAddress",
+            message: "The address is too long (at most 500 characters).".into(),
+        });
     }
     if s.clinic_phone.chars().count() > 30 {
-        problems.push(FieldError { field: "clinicPhone", message: "The phone number is too long (at most 30 characters).".into() });
+        problems.push(FieldError {
+            field: "clinicPhone",
+            message: "The phone number is too long (at most 30 characters).".into(),
+        });
     }
     if !IDLE_LOCK_RANGE.contains(&s.idle_lock_minutes) {
         problems.push(FieldError {
             field: "idleLockMinutes",
-            message: format!("Lock after {} to {} minutes of inactivity.", IDLE_LOCK_RANGE.start(), IDLE_LOCK_RANGE.end()),
+            message: format!(
+                "Lock after {} to {} minutes of inactivity.",
+                IDLE_LOCK_RANGE.start(),
+                IDLE_LOCK_RANGE.end()
+            ),
         });
     }
     if problems.is_empty() {
@@ -70,7 +85,9 @@ pub fn validated(s: &ClinicSettings) -> Result<ClinicSettings> {
 /// Writes validated settings without a permission check: setup, before any account exists.
 pub(crate) fn store_settings(conn: &Connection, s: &ClinicSettings) -> Result<ClinicSettings> {
     let s = validated(s)?;
-    let mut put = conn.prepare_cached("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?;
+    let mut put = conn.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?;
     for (key, value) in [
         ("clinic_name", s.clinic_name.clone()),
         ("clinic_address", s.clinic_address.clone()),

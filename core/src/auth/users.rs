@@ -83,7 +83,10 @@ pub(crate) fn validate_new_user(new: &NewUser) -> Result<(String, String)> {
         });
     }
     if display_name.is_empty() || display_name.chars().count() > 100 {
-        problems.push(FieldError { field: "displayName", message: "Full name is required (at most 100 characters).".into() });
+        problems.push(FieldError {
+            field: "displayName",
+            message: "Full name is required (at most 100 characters).".into(),
+        });
     }
     if let Err(Error::Validation(mut e)) = validate_password(&new.password, "password") {
         problems.append(&mut e);
@@ -124,7 +127,8 @@ pub fn get_user(conn: &Connection, id: i64) -> Result<User> {
 /// Every account, active first, by name. Admins only.
 pub fn list_users(conn: &Connection, actor: &Actor) -> Result<Vec<User>> {
     actor.require(Permission::ManageUsers)?;
-    let mut stmt = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY active DESC, display_name"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY active DESC, display_name"))?;
     let rows = stmt.query_map([], user_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -132,7 +136,8 @@ pub fn list_users(conn: &Connection, actor: &Actor) -> Result<Vec<User>> {
 /// Creates an account. `actor` is `None` only for the first admin at setup.
 pub(crate) fn insert_user(conn: &Connection, new: &NewUser) -> Result<User> {
     let (username, display_name) = validate_new_user(new)?;
-    let taken: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1)", [&username], |r| r.get(0))?;
+    let taken: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1)", [&username], |r| r.get(0))?;
     if taken {
         return Err(Error::invalid("username", "This username is taken; choose another."));
     }
@@ -188,8 +193,12 @@ fn update(conn: &Connection, sql: &str, id: i64, value: impl rusqlite::ToSql) ->
 /// account, so the answer never tells which.
 pub fn authenticate(conn: &Connection, username: &str, password: &str) -> Result<Actor> {
     let found: Option<(i64, String, String, String, bool, String)> = conn
-        .prepare_cached("SELECT id, username, display_name, role, active, password_hash FROM users WHERE username = ?1")?
-        .query_row([normalize_username(username)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .prepare_cached(
+            "SELECT id, username, display_name, role, active, password_hash FROM users WHERE username = ?1",
+        )?
+        .query_row([normalize_username(username)], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })
         .optional()?;
     match found {
         Some((user_id, username, display_name, role, true, phc)) if password_matches(password, &phc) => {

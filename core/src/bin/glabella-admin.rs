@@ -63,7 +63,8 @@ fn main() -> ExitCode {
 fn password_for(user: &str) -> Result<String, String> {
     match std::env::var("GLABELLA_PASSWORD") {
         Ok(password) => Ok(password),
-        Err(_) => rpassword::prompt_password(format!("Password for {user}: ")).map_err(|e| format!("cannot read the password: {e}")),
+        Err(_) => rpassword::prompt_password(format!("Password for {user}: "))
+            .map_err(|e| format!("cannot read the password: {e}")),
     }
 }
 
@@ -90,9 +91,15 @@ fn demo_data(cli: &Cli, dir: &Path, patients: usize, seed: u64) -> Result<(), St
         println!("Recovery key (demo only): {}", set_up.recovery_key);
         return Ok(());
     }
-    let user = cli.user.as_deref().ok_or("this folder already holds a clinic: give --user NAME of an admin to add patients")?;
+    let user = cli
+        .user
+        .as_deref()
+        .ok_or("this folder already holds a clinic: give --user NAME of an admin to add patients")?;
     let (clinic, actor) = Clinic::sign_in(dir, user, &password_for(user)?).map_err(|e| e.to_string())?;
-    let added = clinic.db().write(|tx| demo::add_demo_patients(tx, &actor, patients, seed, today)).map_err(|e| e.to_string())?;
+    let added = clinic
+        .db()
+        .write(|tx| demo::add_demo_patients(tx, &actor, patients, seed, today))
+        .map_err(|e| e.to_string())?;
     println!("Added {added} demo patients (seed {seed}) to {}", clinic.db().path().display());
     Ok(())
 }

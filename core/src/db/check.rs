@@ -53,7 +53,9 @@ fn check_with(path: &Path, key: Option<&DatabaseKey>) -> Result<CheckReport> {
         v if v > LATEST_VERSION => report.problem(format!(
             "schema version {v} is newer than this Glabella understands ({LATEST_VERSION}); update Glabella"
         )),
-        v if v < LATEST_VERSION => report.ok(format!("schema version {v}; the app will upgrade it to {LATEST_VERSION} when it opens it")),
+        v if v < LATEST_VERSION => {
+            report.ok(format!("schema version {v}; the app will upgrade it to {LATEST_VERSION} when it opens it"))
+        }
         v => report.ok(format!("schema version {v} (current)")),
     }
 
@@ -85,8 +87,11 @@ fn check_with(path: &Path, key: Option<&DatabaseKey>) -> Result<CheckReport> {
     }
 
     // A database from before schema version 2 has no audit log yet.
-    let has_audit_log: bool =
-        conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log')", [], |r| r.get(0))?;
+    let has_audit_log: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log')",
+        [],
+        |r| r.get(0),
+    )?;
     if has_audit_log {
         match verify_chain(&conn)? {
             ChainStatus::Intact { entries, head } => {

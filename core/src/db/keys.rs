@@ -278,7 +278,8 @@ impl Wrapping {
     fn open(&self, secret: &[u8], slot: &str) -> Result<Option<DatabaseKey>> {
         let kek = self.kdf_params.derive(secret, &self.salt)?;
         let cipher = XChaCha20Poly1305::new_from_slice(&kek[..]).expect("a 32-byte key");
-        let Ok(plain) = cipher.decrypt(XNonce::from_slice(&self.nonce), Payload { msg: &self.wrapped_key, aad: aad(slot).as_bytes() })
+        let Ok(plain) = cipher
+            .decrypt(XNonce::from_slice(&self.nonce), Payload { msg: &self.wrapped_key, aad: aad(slot).as_bytes() })
         else {
             return Ok(None);
         };
@@ -336,7 +337,10 @@ pub struct KeyFile {
 
 impl fmt::Debug for KeyFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KeyFile").field("path", &self.path).field("users", &self.users.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("KeyFile")
+            .field("path", &self.path)
+            .field("users", &self.users.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -374,7 +378,8 @@ impl KeyFile {
             Some(f) if f == FORMAT as u64 => {}
             _ => return Err(Error::KeyFileInvalid("it is damaged (not a Glabella key file).".into())),
         }
-        let stored: Stored = serde_json::from_str(&text).map_err(|e| Error::KeyFileInvalid(format!("it is damaged ({e}).")))?;
+        let stored: Stored =
+            serde_json::from_str(&text).map_err(|e| Error::KeyFileInvalid(format!("it is damaged ({e}).")))?;
         for (name, wrapping) in &stored.users {
             wrapping.validate(&format!("user \"{name}\""))?;
         }
@@ -571,7 +576,9 @@ mod tests {
     #[test]
     fn a_malformed_recovery_key_is_a_field_error() {
         let key = RecoveryKey::generate().unwrap().to_string();
-        for bad in [&key[..key.len() - 1], &format!("{key}A"), &key.replacen(|c: char| c.is_ascii_alphanumeric(), "U", 1), ""] {
+        for bad in
+            [&key[..key.len() - 1], &format!("{key}A"), &key.replacen(|c: char| c.is_ascii_alphanumeric(), "U", 1), ""]
+        {
             let e = RecoveryKey::parse(bad).unwrap_err();
             assert_eq!((e.code(), e.field()), ("validation", Some("recoveryKey")), "{bad}");
         }

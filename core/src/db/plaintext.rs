@@ -63,7 +63,8 @@ pub fn encrypt_plaintext(data_dir: &Path, key: &DatabaseKey) -> Result<bool> {
         let plain = open_unlocked(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, None)?;
         let version = migrations::refuse_newer(&plain)?;
         let tables: i64 = plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
-        let tmp_name = tmp.to_str().ok_or_else(|| std::io::Error::other("the data folder's path is not valid Unicode"))?;
+        let tmp_name =
+            tmp.to_str().ok_or_else(|| std::io::Error::other("the data folder's path is not valid Unicode"))?;
         plain.execute("ATTACH DATABASE ?1 AS encrypted KEY ?2", (tmp_name, key.sqlcipher_literal().as_str()))?;
         plain.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
         plain.pragma_update(Some("encrypted"), "user_version", version)?;

@@ -11,7 +11,9 @@ use specta::Type;
 
 use crate::error::FieldError;
 use crate::{Error, Result};
-pub use ops::{archive_patient, find_duplicates, get_patient, open_chart, register_patient, unarchive_patient, update_patient};
+pub use ops::{
+    archive_patient, find_duplicates, get_patient, open_chart, register_patient, unarchive_patient, update_patient,
+};
 pub use search::{search_patients, SEARCH_LIMIT};
 
 /// Sex as recorded on the chart.
@@ -142,9 +144,11 @@ impl PatientDetails {
             *value = value.trim().to_string();
             let multiline = matches!(field, "address" | "allergies" | "medications" | "consents" | "notes");
             if value.chars().count() > max {
-                problems.push(FieldError { field, message: format!("{label} is too long (at most {max} characters).") });
+                problems
+                    .push(FieldError { field, message: format!("{label} is too long (at most {max} characters).") });
             } else if value.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t'))) {
-                problems.push(FieldError { field, message: format!("{label} contains characters that cannot be stored.") });
+                problems
+                    .push(FieldError { field, message: format!("{label} contains characters that cannot be stored.") });
             }
         }
         let checks = [

@@ -23,11 +23,29 @@ pub(super) const SUMMARY_COLUMNS: &str =
 
 /// The columns a registration or an edit writes, in the order of [`written_values`].
 const WRITTEN_COLUMNS: [&str; 23] = [
-    "given_name", "family_name", "preferred_name", "date_of_birth", "sex", "phone", "email", "address",
-    "emergency_contact_name", "emergency_contact_phone", "allergies", "medications",
-    "flag_pregnant_or_breastfeeding", "flag_neuromuscular_disorder", "flag_aminoglycoside_antibiotics",
-    "flag_blood_thinners", "flag_keloid_history", "flag_active_skin_infection", "flag_previous_adverse_reaction",
-    "consents", "notes", "name_key", "sort_key",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "email",
+    "address",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "allergies",
+    "medications",
+    "flag_pregnant_or_breastfeeding",
+    "flag_neuromuscular_disorder",
+    "flag_aminoglycoside_antibiotics",
+    "flag_blood_thinners",
+    "flag_keloid_history",
+    "flag_active_skin_infection",
+    "flag_previous_adverse_reaction",
+    "consents",
+    "notes",
+    "name_key",
+    "sort_key",
 ];
 
 /// The values of [`WRITTEN_COLUMNS`] for validated details.
@@ -35,13 +53,29 @@ fn written_values(d: &PatientDetails) -> Vec<Value> {
     let text = |s: &str| Value::Text(s.to_string());
     let flag = |b: bool| Value::Integer(b.into());
     vec![
-        text(&d.given_name), text(&d.family_name), text(&d.preferred_name), text(&d.date_of_birth), text(d.sex.as_str()),
-        text(&d.phone), text(&d.email), text(&d.address), text(&d.emergency_contact_name), text(&d.emergency_contact_phone),
-        text(&d.allergies), text(&d.medications),
-        flag(d.flags.pregnant_or_breastfeeding), flag(d.flags.neuromuscular_disorder), flag(d.flags.aminoglycoside_antibiotics),
-        flag(d.flags.blood_thinners), flag(d.flags.keloid_history), flag(d.flags.active_skin_infection),
+        text(&d.given_name),
+        text(&d.family_name),
+        text(&d.preferred_name),
+        text(&d.date_of_birth),
+        text(d.sex.as_str()),
+        text(&d.phone),
+        text(&d.email),
+        text(&d.address),
+        text(&d.emergency_contact_name),
+        text(&d.emergency_contact_phone),
+        text(&d.allergies),
+        text(&d.medications),
+        flag(d.flags.pregnant_or_breastfeeding),
+        flag(d.flags.neuromuscular_disorder),
+        flag(d.flags.aminoglycoside_antibiotics),
+        flag(d.flags.blood_thinners),
+        flag(d.flags.keloid_history),
+        flag(d.flags.active_skin_infection),
         flag(d.flags.previous_adverse_reaction),
-        text(&d.consents), text(&d.notes), Value::Text(name_key(d)), Value::Text(sort_key(d)),
+        text(&d.consents),
+        text(&d.notes),
+        Value::Text(name_key(d)),
+        Value::Text(sort_key(d)),
     ]
 }
 
@@ -137,7 +171,13 @@ pub fn find_duplicates(conn: &Connection, details: &PatientDetails) -> Result<Ve
 
 /// Registers a new patient. Unless `register_anyway` is set, a likely duplicate is
 /// refused with [`Error::DuplicatePatient`] listing the existing records.
-pub fn register_patient(conn: &Connection, actor: &Actor, details: &PatientDetails, register_anyway: bool, today: NaiveDate) -> Result<Patient> {
+pub fn register_patient(
+    conn: &Connection,
+    actor: &Actor,
+    details: &PatientDetails,
+    register_anyway: bool,
+    today: NaiveDate,
+) -> Result<Patient> {
     actor.require(Permission::Demographics)?;
     let d = details.validated(today)?;
     if !register_anyway {
@@ -148,7 +188,10 @@ pub fn register_patient(conn: &Connection, actor: &Actor, details: &PatientDetai
     }
     let now = now_utc();
     let placeholders = vec!["?"; WRITTEN_COLUMNS.len() + 2].join(", ");
-    let sql = format!("INSERT INTO patients ({}, created_at, updated_at) VALUES ({placeholders})", WRITTEN_COLUMNS.join(", "));
+    let sql = format!(
+        "INSERT INTO patients ({}, created_at, updated_at) VALUES ({placeholders})",
+        WRITTEN_COLUMNS.join(", ")
+    );
     let mut values = written_values(&d);
     values.extend([Value::Text(now.clone()), Value::Text(now)]);
     conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
@@ -160,7 +203,13 @@ pub fn register_patient(conn: &Connection, actor: &Actor, details: &PatientDetai
 }
 
 /// Saves edited details of an existing patient.
-pub fn update_patient(conn: &Connection, actor: &Actor, id: i64, details: &PatientDetails, today: NaiveDate) -> Result<Patient> {
+pub fn update_patient(
+    conn: &Connection,
+    actor: &Actor,
+    id: i64,
+    details: &PatientDetails,
+    today: NaiveDate,
+) -> Result<Patient> {
     actor.require(Permission::Demographics)?;
     let d = details.validated(today)?;
     let assignments: Vec<String> = WRITTEN_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
@@ -203,7 +252,9 @@ fn set_archived(conn: &Connection, actor: &Actor, id: i64, archived_at: Option<S
 /// Writes the search terms of a patient: the words of every name and the phone suffixes.
 fn index_patient(conn: &Connection, id: i64, d: &PatientDetails) -> Result<()> {
     let sort = sort_key(d);
-    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO patient_search_terms (term, sort_key, patient_id) VALUES (?1, ?2, ?3)")?;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO patient_search_terms (term, sort_key, patient_id) VALUES (?1, ?2, ?3)",
+    )?;
     let names = [&d.given_name, &d.family_name, &d.preferred_name];
     for term in names.iter().flat_map(|n| name_terms(n)).chain(phone_terms(&d.phone)) {
         insert.execute(params![term, sort, id])?;

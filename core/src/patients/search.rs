@@ -24,7 +24,12 @@ const DATE_FORMATS: [&str; 4] = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y"]
 
 /// Patients matching `query`, best first, at most [`SEARCH_LIMIT`]. Archived patients
 /// are included only when `include_archived` is set.
-pub fn search_patients(conn: &Connection, actor: &Actor, query: &str, include_archived: bool) -> Result<Vec<PatientSummary>> {
+pub fn search_patients(
+    conn: &Connection,
+    actor: &Actor,
+    query: &str,
+    include_archived: bool,
+) -> Result<Vec<PatientSummary>> {
     actor.require(Permission::Demographics)?;
     let query = query.trim();
     let mut dates: Vec<String> = DATE_FORMATS
@@ -82,10 +87,15 @@ fn capped_match_count(conn: &Connection, token: &str) -> Result<i64> {
 /// is read once into a list (a sequential range scan), and the token with the most
 /// matches drives, checked against the lists: sequential reads only. A token too common
 /// to list is checked by lookup; being common, it matches soon and the scan stops early.
-fn terms_query(conn: &Connection, mut tokens: Vec<String>, include_archived: bool) -> Result<Option<(String, Vec<Value>)>> {
+fn terms_query(
+    conn: &Connection,
+    mut tokens: Vec<String>,
+    include_archived: bool,
+) -> Result<Option<(String, Vec<Value>)>> {
     let mut checks = String::new();
     if tokens.len() > 1 {
-        let mut counted = tokens.into_iter().map(|t| Ok((capped_match_count(conn, &t)?, t))).collect::<Result<Vec<_>>>()?;
+        let mut counted =
+            tokens.into_iter().map(|t| Ok((capped_match_count(conn, &t)?, t))).collect::<Result<Vec<_>>>()?;
         if counted.iter().any(|(count, _)| *count == 0) {
             return Ok(None);
         }
@@ -172,6 +182,9 @@ mod tests {
         assert!(plan.iter().any(|l| l.contains("SEARCH t USING PRIMARY KEY")), "{plan:?}");
         assert!(plan.iter().any(|l| l.contains("LIST SUBQUERY")), "{plan:?}");
         assert!(!plan.iter().any(|l| l.contains("TEMP B-TREE")), "no sort needed: {plan:?}");
-        assert!(db.read(|c| terms_query(c, vec!["mar".into(), "zzz".into()], false)).unwrap().is_none(), "a word matching nothing ends the search");
+        assert!(
+            db.read(|c| terms_query(c, vec!["mar".into(), "zzz".into()], false)).unwrap().is_none(),
+            "a word matching nothing ends the search"
+        );
     }
 }

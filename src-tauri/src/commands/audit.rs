@@ -19,7 +19,11 @@ pub async fn list_audit(state: State<'_, AppState>, filter: AuditFilter) -> Resu
 /// native save dialog); returns the path written.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_audit_csv(state: State<'_, AppState>, filter: AuditFilter, path: PathBuf) -> Result<String, ApiError> {
+pub async fn export_audit_csv(
+    state: State<'_, AppState>,
+    filter: AuditFilter,
+    path: PathBuf,
+) -> Result<String, ApiError> {
     as_actor(state, move |clinic, actor| {
         let csv = clinic.export_audit(actor, &filter)?;
         std::fs::write(&path, csv)?;

@@ -89,7 +89,11 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/api/bindings.ts");
         let before = std::fs::read_to_string(&path).unwrap_or_default();
         super::bindings_builder()
-            .export(specta_typescript::Typescript::default().header("// Generated from the Rust commands by `cargo test -p glabella`. Do not edit.\n"), &path)
+            .export(
+                specta_typescript::Typescript::default()
+                    .header("// Generated from the Rust commands by `cargo test -p glabella`. Do not edit.\n"),
+                &path,
+            )
             .expect("export TypeScript bindings");
         let after = std::fs::read_to_string(&path).unwrap();
         assert!(before == after, "ui/src/lib/api/bindings.ts was stale and has been regenerated; commit it");

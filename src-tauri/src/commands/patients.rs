@@ -13,8 +13,15 @@ fn today() -> chrono::NaiveDate {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn search_patients(state: State<'_, AppState>, query: String, include_archived: bool) -> Result<Vec<PatientSummary>, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.db().read(|c| patients::search_patients(c, actor, &query, include_archived))).await
+pub async fn search_patients(
+    state: State<'_, AppState>,
+    query: String,
+    include_archived: bool,
+) -> Result<Vec<PatientSummary>, ApiError> {
+    as_actor(state, move |clinic, actor| {
+        clinic.db().read(|c| patients::search_patients(c, actor, &query, include_archived))
+    })
+    .await
 }
 
 /// Opens a patient's chart; the view is recorded in the audit trail.
@@ -28,14 +35,24 @@ pub async fn open_patient_chart(state: State<'_, AppState>, id: i64) -> Result<P
 /// `register_anyway` is set.
 #[tauri::command]
 #[specta::specta]
-pub async fn register_patient(state: State<'_, AppState>, details: PatientDetails, register_anyway: bool) -> Result<Patient, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.db().write(|tx| patients::register_patient(tx, actor, &details, register_anyway, today()))).await
+pub async fn register_patient(
+    state: State<'_, AppState>,
+    details: PatientDetails,
+    register_anyway: bool,
+) -> Result<Patient, ApiError> {
+    as_actor(state, move |clinic, actor| {
+        clinic.db().write(|tx| patients::register_patient(tx, actor, &details, register_anyway, today()))
+    })
+    .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn update_patient(state: State<'_, AppState>, id: i64, details: PatientDetails) -> Result<Patient, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.db().write(|tx| patients::update_patient(tx, actor, id, &details, today()))).await
+    as_actor(state, move |clinic, actor| {
+        clinic.db().write(|tx| patients::update_patient(tx, actor, id, &details, today()))
+    })
+    .await
 }
 
 #[tauri::command]

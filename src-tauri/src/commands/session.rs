@@ -48,7 +48,11 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
 /// Sets up the clinic on first start: its details and the first admin account.
 #[tauri::command]
 #[specta::specta]
-pub async fn setup_clinic(state: State<'_, AppState>, clinic: ClinicSettings, admin: NewUser) -> Result<SetupResult, ApiError> {
+pub async fn setup_clinic(
+    state: State<'_, AppState>,
+    clinic: ClinicSettings,
+    admin: NewUser,
+) -> Result<SetupResult, ApiError> {
     let dir = state.dir.clone();
     if state.clinic().is_some() || Clinic::is_set_up(&dir) {
         return Err(ApiError::from(glabella_core::Error::Forbidden));
@@ -95,7 +99,11 @@ pub fn keep_alive(state: State<'_, AppState>) -> Result<(), ApiError> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn change_own_password(state: State<'_, AppState>, current: String, replacement: String) -> Result<(), ApiError> {
+pub async fn change_own_password(
+    state: State<'_, AppState>,
+    current: String,
+    replacement: String,
+) -> Result<(), ApiError> {
     as_actor(state, move |clinic, actor| clinic.change_own_password(actor, &current, &replacement)).await
 }
 
