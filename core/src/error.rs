@@ -59,6 +59,12 @@ pub enum Error {
     /// The database file is damaged or unreadable.
     #[error("The database could not be read: {0}")]
     Database(#[from] rusqlite::Error),
+    /// Stock past its expiry date: never used, whatever else the form says.
+    #[error("Lot {lot_number} expired on {expiry}. Expired stock cannot be used; set it aside.")]
+    LotExpired { lot_number: String, expiry: String, field: &'static str },
+    /// A signed session was to be changed; corrections are amendments.
+    #[error("This session is signed and cannot be changed. Add an amendment instead.")]
+    SessionSigned,
     /// A file-system problem, such as an unwritable data folder.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -87,6 +93,8 @@ impl Error {
             Error::KeyFileExists(_) => "keys.exists",
             Error::KeyFileInvalid(_) => "keys.invalid",
             Error::Database(_) => "db.error",
+            Error::LotExpired { .. } => "lot.expired",
+            Error::SessionSigned => "session.signed",
             Error::Io(_) => "io",
         }
     }
@@ -95,6 +103,7 @@ impl Error {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             Error::Validation(errors) => Some(errors[0].field),
+            Error::LotExpired { field, .. } => Some(field),
             _ => None,
         }
     }

@@ -3,17 +3,21 @@
 //! admin CLI, the tests and the benchmarks all drive the very same code.
 //!
 //! Layers, lowest first: `error` → `db` (connections, migrations) → `audit` →
-//! features (`patients`). Nothing lower imports anything higher, with one exception:
+//! features (`patients`; `products` → `stock` → `sessions`). Nothing lower imports anything higher, with one exception:
 //! `db::check` verifies the audit chain, since the health check covers the whole file.
 
 pub mod audit;
 pub mod auth;
 pub mod clinic;
+pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod paths;
 pub mod patients;
+pub mod products;
+pub mod sessions;
+pub mod stock;
 pub mod text;
 
 pub use db::Db;

@@ -83,3 +83,35 @@ fn check_refuses_a_damaged_file() {
     std::fs::write(&path, b"this is not a database, just some bytes that happen to be here. ".repeat(100)).unwrap();
     assert!(db::check(&path, common::key()).is_err());
 }
+
+#[test]
+fn a_version_2_database_is_upgraded_with_the_product_catalogue_and_keeps_its_patients() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        let c = common::open_raw(&path);
+        c.execute_batch(include_str!("../migrations/0001_init.sql")).unwrap();
+        c.execute_batch(include_str!("../migrations/0002_staff_audit.sql")).unwrap();
+        c.execute_batch(
+            "INSERT INTO patients (given_name, family_name, date_of_birth, name_key, sort_key, created_at, updated_at)
+             VALUES ('Ann', 'Lee', '1980-01-01', 'ann lee', 'lee ann', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    }
+    let db = common::reopen(dir.path());
+    assert_eq!(db.read(db::schema_version).unwrap(), LATEST_VERSION);
+    let (patients, toxins, fillers): (i64, i64, i64) = db
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT count(*) FROM patients),
+                        (SELECT count(*) FROM products WHERE kind = 'neurotoxin' AND unit = 'U'),
+                        (SELECT count(*) FROM products WHERE kind = 'filler' AND unit = 'mL')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!((patients, toxins), (1, 8), "Botox 50/100, Dysport 300, Xeomin 50/100, Jeuveau 100, Daxxify 50/100");
+    assert!(fillers >= 5);
+}

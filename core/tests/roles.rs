@@ -11,12 +11,59 @@ use glabella_core::auth::{Actor, Role};
 use glabella_core::clinic::Clinic;
 use glabella_core::db::keys::KdfParams;
 use glabella_core::patients;
+use glabella_core::products::{self, DoseUnit, ProductForm, TreatmentKind};
+use glabella_core::sessions::{self, PointInput, SessionForm};
+use glabella_core::stock::{self, LotForm, VialForm};
 use glabella_core::{Error, Result};
 
 type Operation = fn(&Clinic, &Actor) -> Result<()>;
 
 const ALL: &[Role] = &[Role::Admin, Role::Injector, Role::Receptionist];
 const ADMIN: &[Role] = &[Role::Admin];
+const INJECTOR: &[Role] = &[Role::Injector];
+/// Reading clinical records, stock and recalls.
+const CLINICAL: &[Role] = &[Role::Admin, Role::Injector];
+
+/// Session 1 is signed (to amend), session 2 a draft; both of patient 1, from vial 1.
+const SIGNED: i64 = 1;
+const DRAFT: i64 = 2;
+
+fn draft_form() -> SessionForm {
+    SessionForm {
+        kind: TreatmentKind::Neurotoxin,
+        consent_confirmed: true,
+        consent_version: "v1".into(),
+        screen_acknowledged: true,
+        points: vec![PointInput { vial_id: 1, area: "glabella".into(), x: 0.5, y: 0.3, dose: 20.0 }],
+        adverse_events: Vec::new(),
+        notes: String::new(),
+        follow_up_date: String::new(),
+        next_due_date: String::new(),
+    }
+}
+
+fn product_form() -> ProductForm {
+    ProductForm {
+        name: format!("Filler {}", fastrand::u32(..)),
+        kind: TreatmentKind::Filler,
+        unit: DoseUnit::Millilitres,
+        size: 1.0,
+        default_diluent_ml: None,
+        dose_scale_min: None,
+        dose_scale_max: None,
+        gtin: String::new(),
+    }
+}
+
+fn lot_form() -> LotForm {
+    LotForm {
+        product_id: Some(2),
+        lot_number: "C1234".into(),
+        expiry: "2099-12-31".into(),
+        quantity: 10,
+        gtin: String::new(),
+    }
+}
 
 /// (command, who may call it, what it does in the core). Commands about one's own
 /// session (setup, sign in/out, lock, keep alive, own password, reading the clinic's
@@ -38,6 +85,38 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
     }),
     ("archive_patient", ALL, |c, a| c.db().write(|t| patients::archive_patient(t, a, 1)).map(drop)),
     ("unarchive_patient", ALL, |c, a| c.db().write(|t| patients::unarchive_patient(t, a, 1)).map(drop)),
+    ("list_patient_sessions", ALL, |c, a| c.db().read(|t| sessions::list_sessions(t, a, 1)).map(drop)),
+    ("start_session", INJECTOR, |c, a| {
+        c.db().write(|t| sessions::start_session(t, a, 1, TreatmentKind::Neurotoxin, chrono::Utc::now())).map(drop)
+    }),
+    ("open_session", CLINICAL, |c, a| c.db().write(|t| sessions::open_session(t, a, SIGNED)).map(drop)),
+    ("save_session", INJECTOR, |c, a| c.db().write(|t| sessions::save_session(t, a, DRAFT, &draft_form())).map(drop)),
+    ("sign_session", INJECTOR, |c, a| {
+        c.db().write(|t| sessions::sign_session(t, a, DRAFT, &draft_form(), chrono::Utc::now())).map(drop)
+    }),
+    ("amend_session", INJECTOR, |c, a| {
+        c.db().write(|t| sessions::amend_session(t, a, SIGNED, "why", "what", chrono::Utc::now())).map(drop)
+    }),
+    ("list_products", ALL, |c, a| c.db().read(|t| products::list_products(t, a)).map(drop)),
+    ("create_product", ADMIN, |c, a| c.db().write(|t| products::create_product(t, a, &product_form())).map(drop)),
+    ("update_product", ADMIN, |c, a| {
+        let form = c.db().read(|t| products::get_product(t, 9))?.form;
+        c.db().write(|t| products::update_product(t, a, 9, &form)).map(drop)
+    }),
+    ("set_product_retired", ADMIN, |c, a| c.db().write(|t| products::set_product_retired(t, a, 10, true)).map(drop)),
+    ("scan_lot_code", CLINICAL, |c, a| c.db().read(|t| stock::scan_lot(t, a, "C1234")).map(drop)),
+    ("receive_lot", CLINICAL, |c, a| {
+        c.db().write(|t| stock::receive_lot(t, a, &lot_form(), common::today())).map(drop)
+    }),
+    ("get_inventory", CLINICAL, |c, a| c.db().read(|t| stock::inventory(t, a, common::today())).map(drop)),
+    ("list_usable_lots", CLINICAL, |c, a| c.db().read(|t| stock::usable_lots(t, a, common::today())).map(drop)),
+    ("open_vial", CLINICAL, |c, a| {
+        let form = VialForm { lot_id: 1, diluent_ml: Some(2.5), single_patient: false };
+        c.db().write(|t| stock::open_vial(t, a, &form, chrono::Utc::now(), common::today())).map(drop)
+    }),
+    ("list_recent_vials", CLINICAL, |c, a| c.db().read(|t| stock::recent_vials(t, a, chrono::Utc::now())).map(drop)),
+    ("recall_lot", CLINICAL, |c, a| c.db().write(|t| stock::recall_lot(t, a, "C1234")).map(drop)),
+    ("export_recall_csv", CLINICAL, |c, a| c.db().write(|t| stock::recall_csv(t, a, "C1234")).map(drop)),
     ("list_users", ADMIN, |c, a| c.db().read(|t| list_users(t, a)).map(drop)),
     ("create_user", ADMIN, |c, a| {
         let username = format!("new{}", fastrand::u32(..));
@@ -98,6 +177,21 @@ fn every_command_is_allowed_or_refused_by_role() {
                 true,
                 common::today(),
             )
+        })
+        .unwrap();
+    let injector = &actors[1];
+    clinic
+        .db()
+        .write(|t| {
+            stock::receive_lot(t, injector, &lot_form(), common::today())?;
+            let vial = VialForm { lot_id: 1, diluent_ml: Some(2.5), single_patient: false };
+            stock::open_vial(t, injector, &vial, chrono::Utc::now(), common::today())?;
+            let now = chrono::Utc::now();
+            let signed = sessions::start_session(t, injector, 1, TreatmentKind::Neurotoxin, now)?;
+            sessions::sign_session(t, injector, signed.id, &draft_form(), now)?;
+            let draft = sessions::start_session(t, injector, 1, TreatmentKind::Neurotoxin, now)?;
+            assert_eq!((signed.id, draft.id), (SIGNED, DRAFT));
+            Ok(())
         })
         .unwrap();
 

@@ -36,6 +36,9 @@ pub mod entity {
     pub const PATIENT: &str = "patient";
     pub const USER: &str = "user";
     pub const SETTING: &str = "setting";
+    pub const PRODUCT: &str = "product";
+    pub const LOT: &str = "lot";
+    pub const VIAL: &str = "vial";
 }
 
 /// Declares [`Action`] once, so its variants, their stored codes and [`Action::ALL`]
@@ -91,6 +94,27 @@ actions! {
     AuditExport = "audit.export",
     /// First start: the clinic and its first admin were set up.
     Setup = "setup",
+    /// An injection session was started (recorded on the patient, like every session
+    /// action, so the patient filter finds it; the description names the session).
+    SessionCreate = "session.create",
+    /// A session was opened to read.
+    SessionView = "session.view",
+    /// A draft session was saved.
+    SessionSave = "session.save",
+    SessionSign = "session.sign",
+    /// A correction was appended to a signed session.
+    SessionAmend = "session.amend",
+    ProductCreate = "product.create",
+    /// A product was edited, retired or brought back.
+    ProductUpdate = "product.update",
+    /// Stock was received: a lot, or more of one.
+    LotReceive = "lot.receive",
+    /// A vial or syringe was opened (a toxin vial reconstituted).
+    VialOpen = "vial.open",
+    /// A lot recall look-up showed who received a lot.
+    RecallLookup = "recall.lookup",
+    /// A lot recall list was exported: a disclosure of patients' contact details.
+    RecallExport = "recall.export",
 }
 
 impl Action {

@@ -18,7 +18,8 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// The clinic owner or manager: everything, plus accounts, settings and the audit.
+    /// The clinic owner or manager: accounts, settings, products, stock and the audit,
+    /// and reading every record; but only an injector records and signs sessions.
     Admin,
     /// Nurses and physicians: clinical work.
     Injector,
@@ -50,10 +51,11 @@ impl Role {
     pub fn allows(self, what: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::Admin => true,
-            Role::Injector => {
-                matches!(what, Demographics | ClinicalRead | ClinicalWrite | PrintHandouts | ReadLibrary | WriteLibrary)
-            }
+            Role::Admin => what != ClinicalWrite,
+            Role::Injector => matches!(
+                what,
+                Demographics | ClinicalRead | ClinicalWrite | Stock | PrintHandouts | ReadLibrary | WriteLibrary
+            ),
             Role::Receptionist => matches!(what, Demographics | PrintHandouts | ReadLibrary),
         }
     }
@@ -66,8 +68,12 @@ pub enum Permission {
     Demographics,
     /// Read clinical notes (sessions, doses, adverse events).
     ClinicalRead,
-    /// Write clinical notes and sign sessions.
+    /// Record, sign and amend injection sessions: injectors only.
     ClinicalWrite,
+    /// Receive stock, open vials, see the inventory.
+    Stock,
+    /// Edit the product catalogue.
+    ManageProducts,
     /// Print handouts and paperwork.
     PrintHandouts,
     /// Read the article library.

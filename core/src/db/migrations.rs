@@ -10,8 +10,11 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::{Error, Result};
 
 /// The migrations, in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../../migrations/0001_init.sql"), include_str!("../../migrations/0002_staff_audit.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_staff_audit.sql"),
+    include_str!("../../migrations/0003_sessions_stock.sql"),
+];
 
 /// The schema version this build of Glabella writes.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -7,6 +7,8 @@ mod app;
 mod audit;
 mod patients;
 mod session;
+mod sessions;
+mod stock;
 mod users;
 
 use std::sync::Arc;
@@ -27,6 +29,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
         .dangerously_cast_bigints_to_number() // ids stay far below 2^53
         .disable_serde_phases() // one TypeScript type per Rust type
         .constant("SEARCH_LIMIT", glabella_core::patients::SEARCH_LIMIT)
+        .constant("FACE_AREAS", glabella_core::sessions::face_areas())
         .commands(collect_commands![
             app::ui_ready,
             session::app_status,
@@ -52,7 +55,30 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             patients::update_patient,
             patients::archive_patient,
             patients::unarchive_patient,
+            sessions::list_patient_sessions,
+            sessions::start_session,
+            sessions::open_session,
+            sessions::save_session,
+            sessions::sign_session,
+            sessions::amend_session,
+            stock::list_products,
+            stock::create_product,
+            stock::update_product,
+            stock::set_product_retired,
+            stock::scan_lot_code,
+            stock::receive_lot,
+            stock::get_inventory,
+            stock::list_usable_lots,
+            stock::open_vial,
+            stock::list_recent_vials,
+            stock::recall_lot,
+            stock::export_recall_csv,
         ])
+}
+
+/// The clinic's local date.
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// Runs `f` on a blocking thread, so the UI thread never waits for the disk.

@@ -4,12 +4,8 @@ use glabella_core::error::ApiError;
 use glabella_core::patients::{self, Patient, PatientDetails, PatientSummary};
 use tauri::State;
 
-use super::as_actor;
+use super::{as_actor, today};
 use crate::state::AppState;
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 #[tauri::command]
 #[specta::specta]

@@ -51,9 +51,44 @@ export const commands = {
 	updatePatient: (id: number, details: PatientDetails) => __TAURI_INVOKE<Patient>("update_patient", { id, details }),
 	archivePatient: (id: number) => __TAURI_INVOKE<Patient>("archive_patient", { id }),
 	unarchivePatient: (id: number) => __TAURI_INVOKE<Patient>("unarchive_patient", { id }),
+	/**  A patient's sessions, newest first, as summaries (everyone at the desk sees these). */
+	listPatientSessions: (patientId: number) => __TAURI_INVOKE<SessionSummary[]>("list_patient_sessions", { patientId }),
+	startSession: (patientId: number, kind: TreatmentKind) => __TAURI_INVOKE<Session>("start_session", { patientId, kind }),
+	/**  Opens a session to read or go on with; the view is audited. */
+	openSession: (id: number) => __TAURI_INVOKE<Session>("open_session", { id }),
+	/**  Saves a draft as it stands (the session screen calls this as the injector works). */
+	saveSession: (id: number, form: SessionForm) => __TAURI_INVOKE<Session>("save_session", { id, form }),
+	signSession: (id: number, form: SessionForm) => __TAURI_INVOKE<Session>("sign_session", { id, form }),
+	amendSession: (id: number, reason: string, text: string) => __TAURI_INVOKE<Session>("amend_session", { id, reason, text }),
+	listProducts: () => __TAURI_INVOKE<Product[]>("list_products"),
+	createProduct: (form: ProductForm) => __TAURI_INVOKE<Product>("create_product", { form }),
+	updateProduct: (id: number, form: ProductForm) => __TAURI_INVOKE<Product>("update_product", { id, form }),
+	/**  Retires a product or brings it back. */
+	setProductRetired: (id: number, retired: boolean) => __TAURI_INVOKE<Product>("set_product_retired", { id, retired }),
+	/**
+	 *  Reads what a barcode scanner typed into the lot field: `null` for an ordinary lot
+	 *  number, the GTIN, lot and expiry for a GS1 DataMatrix.
+	 */
+	scanLotCode: (text: string) => __TAURI_INVOKE<LotScan | null>("scan_lot_code", { text }),
+	receiveLot: (form: LotForm) => __TAURI_INVOKE<Lot>("receive_lot", { form }),
+	getInventory: () => __TAURI_INVOKE<Inventory>("get_inventory"),
+	/**  Lots a vial can be opened from today. */
+	listUsableLots: () => __TAURI_INVOKE<Lot[]>("list_usable_lots"),
+	openVial: (form: VialForm) => __TAURI_INVOKE<Vial>("open_vial", { form }),
+	/**  Vials opened in the last three days and not used up: what a session can draw from. */
+	listRecentVials: () => __TAURI_INVOKE<Vial[]>("list_recent_vials"),
+	/**  Everyone who received a lot; the look-up is audited. */
+	recallLot: (lotNumber: string) => __TAURI_INVOKE<RecallRow[]>("recall_lot", { lotNumber }),
+	/**
+	 *  Writes the recall list of a lot as CSV to `path` (chosen in the native save
+	 *  dialog), audited as a disclosure; returns the path written.
+	 */
+	exportRecallCsv: (lotNumber: string, path: string) => __TAURI_INVOKE<string>("export_recall_csv", { lotNumber, path }),
 };
 
 /* Constants */
+export const FACE_AREAS = [{"code":"glabella","filler":false,"label":"Glabella","neurotoxin":true,"typicalMax":25.0,"typicalMin":15.0},{"code":"forehead","filler":false,"label":"Forehead","neurotoxin":true,"typicalMax":30.0,"typicalMin":10.0},{"code":"crows_feet_right","filler":false,"label":"Crow's feet (right)","neurotoxin":true,"typicalMax":15.0,"typicalMin":10.0},{"code":"crows_feet_left","filler":false,"label":"Crow's feet (left)","neurotoxin":true,"typicalMax":15.0,"typicalMin":10.0},{"code":"bunny_lines","filler":false,"label":"Bunny lines","neurotoxin":true,"typicalMax":8.0,"typicalMin":4.0},{"code":"upper_lip","filler":false,"label":"Upper lip","neurotoxin":true,"typicalMax":null,"typicalMin":null},{"code":"lip_flip","filler":false,"label":"Lip flip","neurotoxin":true,"typicalMax":8.0,"typicalMin":4.0},{"code":"dao_right","filler":false,"label":"Depressor anguli oris (right)","neurotoxin":true,"typicalMax":null,"typicalMin":null},{"code":"dao_left","filler":false,"label":"Depressor anguli oris (left)","neurotoxin":true,"typicalMax":null,"typicalMin":null},{"code":"chin","filler":true,"label":"Chin","neurotoxin":true,"typicalMax":10.0,"typicalMin":5.0},{"code":"masseter_right","filler":false,"label":"Masseter (right)","neurotoxin":true,"typicalMax":30.0,"typicalMin":20.0},{"code":"masseter_left","filler":false,"label":"Masseter (left)","neurotoxin":true,"typicalMax":30.0,"typicalMin":20.0},{"code":"platysma","filler":false,"label":"Platysma","neurotoxin":true,"typicalMax":36.0,"typicalMin":26.0},{"code":"lips","filler":true,"label":"Lips","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"cheek_right","filler":true,"label":"Cheek (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"cheek_left","filler":true,"label":"Cheek (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"nasolabial_right","filler":true,"label":"Nasolabial fold (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"nasolabial_left","filler":true,"label":"Nasolabial fold (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"tear_trough_right","filler":true,"label":"Tear trough (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"tear_trough_left","filler":true,"label":"Tear trough (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"jawline_right","filler":true,"label":"Jawline (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"jawline_left","filler":true,"label":"Jawline (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null}] as const;
+
 export const SEARCH_LIMIT = 50 as const;
 
 /* Types */
@@ -75,7 +110,28 @@ export type Action = "login" | "logout" |
 /**  The audit log itself was exported. */
 "audit.export" | 
 /**  First start: the clinic and its first admin were set up. */
-"setup";
+"setup" | 
+/**
+ *  An injection session was started (recorded on the patient, like every session
+ *  action, so the patient filter finds it; the description names the session).
+ */
+"session.create" | 
+/**  A session was opened to read. */
+"session.view" | 
+/**  A draft session was saved. */
+"session.save" | "session.sign" | 
+/**  A correction was appended to a signed session. */
+"session.amend" | "product.create" | 
+/**  A product was edited, retired or brought back. */
+"product.update" | 
+/**  Stock was received: a lot, or more of one. */
+"lot.receive" | 
+/**  A vial or syringe was opened (a toxin vial reconstituted). */
+"vial.open" | 
+/**  A lot recall look-up showed who received a lot. */
+"recall.lookup" | 
+/**  A lot recall list was exported: a disclosure of patients' contact details. */
+"recall.export";
 
 /**  The signed-in person on whose behalf an operation runs. */
 export type Actor = {
@@ -83,6 +139,22 @@ export type Actor = {
 	username: string,
 	displayName: string,
 	role: Role,
+};
+
+export type AdverseEvent = {
+	what: string,
+	severity: Severity,
+	actionTaken: string,
+};
+
+/**  A correction appended to a signed session. */
+export type Amendment = {
+	id: number,
+	authorName: string,
+	/**  UTC, ISO-8601. */
+	at: string,
+	reason: string,
+	text: string,
 };
 
 /**
@@ -107,6 +179,15 @@ export type AppStatus = {
 	locked: boolean,
 	/**  Seconds of inactivity after which the app locks. */
 	idleLockSeconds: number,
+};
+
+/**  The total of one product in one area. */
+export type AreaTotal = {
+	area: string,
+	areaLabel: string,
+	productName: string,
+	dose: number | null,
+	unit: DoseUnit,
 };
 
 /**  A stored row of the audit log (without its hashes, which only the chain check reads). */
@@ -148,11 +229,76 @@ export type ClinicSettings = {
 	idleLockMinutes: number,
 };
 
+/**  The unit doses of a product are measured in. */
+export type DoseUnit = 
+/**  Units of a neurotoxin: brand-specific. */
+"U" | 
+/**  Millilitres, for fillers. */
+"mL";
+
 /**  What is wrong with one field of a form. */
 export type FieldError = {
 	/**  The field's name as the UI knows it, e.g. `dateOfBirth`. */
 	field: string,
 	message: string,
+};
+
+/**  The inventory view: lots still in stock, and the alerts. */
+export type Inventory = {
+	lots: Lot[],
+	lowStock: LowStock[],
+};
+
+/**  A lot of a product, with what is left of it. */
+export type Lot = {
+	id: number,
+	productId: number,
+	productName: string,
+	kind: TreatmentKind,
+	unit: DoseUnit,
+	/**  Units per vial, or mL per syringe. */
+	size: number | null,
+	lotNumber: string,
+	expiry: string,
+	/**  Vials or syringes received. */
+	quantity: number,
+	opened: number,
+	/**  Received and not yet opened. */
+	unopened: number,
+	/**  Drawn from this lot's vials by sessions, in the product's unit. */
+	drawn: number | null,
+	expired: boolean,
+	/**  Expires within [`EXPIRY_ALERT_DAYS`]. */
+	expiresSoon: boolean,
+};
+
+/**  A delivery as entered (or scanned) on the "Receive stock" form. */
+export type LotForm = {
+	productId: number | null,
+	lotNumber: string,
+	/**  `YYYY-MM-DD`; usable through this day. */
+	expiry: string,
+	/**  Vials or syringes received. */
+	quantity: number,
+	/**  The GTIN read from the box, if it was scanned: remembered for the product. */
+	gtin: string,
+};
+
+/**  What a scan of a box's DataMatrix filled in. */
+export type LotScan = {
+	gtin: string,
+	lotNumber: string,
+	expiry: string,
+	/**  The catalogue's product with this GTIN, if it is known. */
+	product: Product | null,
+};
+
+/**  A product running short. */
+export type LowStock = {
+	productId: number,
+	productName: string,
+	/**  Unopened vials or syringes left in lots that have not expired. */
+	unopened: number,
 };
 
 /**
@@ -219,14 +365,154 @@ export type PatientSummary = {
 	archived: boolean,
 };
 
+/**  A point as shown: with its area's name, its product and lot, and the volume to draw. */
+export type PointDetail = {
+	/**  1, 2, 3 … as numbered on the face chart. */
+	number: number,
+	area: string,
+	areaLabel: string,
+	vialId: number,
+	productId: number,
+	productName: string,
+	lotNumber: string,
+	dose: number | null,
+	unit: DoseUnit,
+	/**  mL to draw for the dose, from the vial's dilution. */
+	volumeMl: number | null,
+};
+
+/**  One injection point: where on the face chart, which vial, how much. */
+export type PointInput = {
+	vialId: number,
+	/**  An area code of [`face_areas`]. */
+	area: string,
+	/**  Position on the face chart: 0..1 across, 0..1 down. */
+	x: number | null,
+	y: number | null,
+	/**  In the product's unit (U or mL). */
+	dose: number | null,
+};
+
+/**  A product of the catalogue. */
+export type Product = {
+	id: number,
+	form: ProductForm,
+	retired: boolean,
+};
+
+/**  What an admin enters about a product. */
+export type ProductForm = {
+	/**  Brand and size as staff say it, e.g. "Botox Cosmetic 100 U". */
+	name: string,
+	kind: TreatmentKind,
+	unit: DoseUnit,
+	/**  Units per vial, or mL per syringe. */
+	size: number | null,
+	/**  Toxins: the saline usually added to a vial, in mL. */
+	defaultDiluentMl: number | null,
+	/**
+	 *  How many of this brand's units correspond to one Botox unit in the typical-dose
+	 *  advice (Dysport about 2.5 to 3); `None` gives no dose advice.
+	 */
+	doseScaleMin: number | null,
+	doseScaleMax: number | null,
+	/**  The GS1 product number (GTIN-14) printed in the box's DataMatrix, if known. */
+	gtin: string,
+};
+
+/**  The total of one product in a session, with the lots it came from. */
+export type ProductTotal = {
+	productName: string,
+	dose: number | null,
+	unit: DoseUnit,
+	lotNumbers: string[],
+};
+
+/**  One patient's session with doses from the recalled lot. */
+export type RecallRow = {
+	patientId: number,
+	givenName: string,
+	familyName: string,
+	dateOfBirth: string,
+	phone: string,
+	email: string,
+	address: string,
+	sessionId: number,
+	/**  UTC, ISO-8601. */
+	sessionAt: string,
+	signed: boolean,
+	productName: string,
+	lotNumber: string,
+	/**  Given from this lot in this session. */
+	dose: number | null,
+	unit: DoseUnit,
+};
+
 /**  A staff member's role. */
 export type Role = 
-/**  The clinic owner or manager: everything, plus accounts, settings and the audit. */
+/**
+ *  The clinic owner or manager: accounts, settings, products, stock and the audit,
+ *  and reading every record; but only an injector records and signs sessions.
+ */
 "admin" | 
 /**  Nurses and physicians: clinical work. */
 "injector" | 
 /**  The front desk: demographics, appointments, printing handouts, the library. */
 "receptionist";
+
+/**  A whole session, as the injector sees it. */
+export type Session = {
+	id: number,
+	patientId: number,
+	injectorName: string,
+	/**  UTC, ISO-8601. */
+	startedAt: string,
+	form: SessionForm,
+	/**  UTC, ISO-8601; `None` while a draft. */
+	signedAt: string | null,
+	signedByName: string | null,
+	/**  In the order of `form.points`. */
+	points: PointDetail[],
+	areaTotals: AreaTotal[],
+	productTotals: ProductTotal[],
+	/**  The vials and syringes the points come from, with their dilution. */
+	vials: Vial[],
+	/**  Soft warnings: advice, never a block. */
+	warnings: string[],
+	amendments: Amendment[],
+	/**  The patient's previous signed session. */
+	lastVisit: SessionSummary | null,
+};
+
+/**  Everything the injector edits on the session screen. */
+export type SessionForm = {
+	kind: TreatmentKind,
+	consentConfirmed: boolean,
+	/**  Which consent form the patient signed, e.g. "Neurotoxin consent v3". */
+	consentVersion: string,
+	/**  The allergies, flags and contraindications were reviewed with the patient. */
+	screenAcknowledged: boolean,
+	points: PointInput[],
+	adverseEvents: AdverseEvent[],
+	notes: string,
+	/**  `YYYY-MM-DD` or empty. */
+	followUpDate: string,
+	/**  `YYYY-MM-DD` or empty. */
+	nextDueDate: string,
+};
+
+/**  A session in the chart's timeline: enough for the front desk (no clinical notes). */
+export type SessionSummary = {
+	id: number,
+	/**  UTC, ISO-8601. */
+	startedAt: string,
+	kind: TreatmentKind,
+	signed: boolean,
+	injectorName: string,
+	areas: AreaTotal[],
+	products: ProductTotal[],
+	amendments: number,
+};
 
 /**  What setup hands back: the first admin, signed in, and the recovery key to show once. */
 export type SetupResult = {
@@ -234,8 +520,13 @@ export type SetupResult = {
 	recoveryKey: string,
 };
 
+export type Severity = "mild" | "moderate" | "severe";
+
 /**  Sex as recorded on the chart. */
 export type Sex = "female" | "male" | "other" | "unknown";
+
+/**  What kind of treatment a product, or a session, is. */
+export type TreatmentKind = "neurotoxin" | "filler" | "other";
 
 /**  An account as admins see it. */
 export type User = {
@@ -245,5 +536,35 @@ export type User = {
 	role: Role,
 	active: boolean,
 	createdAt: string,
+};
+
+/**  An opened vial or syringe. */
+export type Vial = {
+	id: number,
+	lotId: number,
+	productId: number,
+	productName: string,
+	kind: TreatmentKind,
+	unit: DoseUnit,
+	size: number | null,
+	lotNumber: string,
+	expiry: string,
+	diluentMl: number | null,
+	singlePatient: boolean,
+	/**  UTC, ISO-8601. */
+	openedAt: string,
+	/**  Drawn from it by all sessions so far, in the product's unit. */
+	drawn: number | null,
+	/**  Toxins: units in each 0.1 mL of the reconstituted vial. */
+	unitsPerTenthMl: number | null,
+};
+
+/**  Opening a vial or syringe of a lot. */
+export type VialForm = {
+	lotId: number,
+	/**  Saline added to a toxin vial, in mL; ignored for fillers. */
+	diluentMl: number | null,
+	/**  Labelled for one patient only: using it for a second patient is warned about. */
+	singlePatient: boolean,
 };
 
