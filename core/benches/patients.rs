@@ -127,7 +127,7 @@ fn main() {
 /// include SQLCipher, and with its accounts), with [`PATIENTS`] patients, signed in
 /// as the receptionist. Also returns how long generating the patients took.
 fn encrypted_registry(dir: &Path, today: NaiveDate) -> (Clinic, Actor, Duration) {
-    let set_up = demo::create_demo_clinic(dir, 0, SEED, today).expect("demo clinic");
+    let (set_up, _) = demo::create_demo_clinic(dir, 0, SEED, today).expect("demo clinic");
     let start = Instant::now();
     set_up
         .clinic

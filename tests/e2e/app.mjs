@@ -664,6 +664,40 @@ export class App {
     await this.waitForH1(`${fields['First name']} ${fields['Last name']}`);
   }
 
+  /**
+   * As an administrator: creates a staff account on "Staff accounts" with the full
+   * name, username, role ("Injector", "Receptionist", …) and password given.
+   */
+  async createAccount({ fullName, username, role, password }) {
+    await this.click('Staff accounts');
+    await this.heading('New account');
+    await this.fillForm({ 'Full name': fullName, 'Username': username, 'Role': role, 'Password': password });
+    await this.click('Create account');
+    await this.waitForText(`Account created for ${fullName}.`);
+  }
+
+  /** The texts of the buttons now shown, in page order. */
+  async visibleButtons() {
+    return this.browser.execute(() =>
+      [...document.querySelectorAll('button')]
+        .filter((b) => b.getClientRects().length > 0)
+        .map((b) => b.textContent.replace(/\s+/g, ' ').trim()));
+  }
+
+  /** Clicks the face chart at a fraction of its width and height (0..1 from the top left). */
+  async clickFaceChart(fx, fy) {
+    const chart = this.testId('face-chart');
+    await chart.waitForDisplayed({ timeoutMsg: 'no face chart shown' });
+    await chart.scrollIntoView({ block: 'center' });
+    const box = await this.browser.execute(() => {
+      const r = document.querySelector('[data-testid="face-chart"]').getBoundingClientRect();
+      return { left: r.left, top: r.top, width: r.width, height: r.height };
+    });
+    const x = Math.round(box.left + fx * box.width);
+    const y = Math.round(box.top + fy * box.height);
+    await this.browser.action('pointer').move({ x, y, origin: 'viewport' }).down().up().perform();
+  }
+
   /** Types `text` key by key into whatever has the keyboard focus. */
   async type(text) {
     for (const ch of text) await this.browser.keys([ch]);

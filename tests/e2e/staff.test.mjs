@@ -10,14 +10,6 @@ const RECEPTIONIST = Object.freeze({ fullName: 'Rita Reyes', username: 'rita', p
 const RECOVERY_KEY = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){7}$/;
 const NO_FILTER = { from: null, to: null, userId: null, patientId: null, action: null, limit: null };
 
-/** The texts of the buttons now shown in the window. */
-async function visibleButtons(app) {
-  return app.browser.execute(() =>
-    [...document.querySelectorAll('button')]
-      .filter((b) => b.getClientRects().length > 0)
-      .map((b) => b.textContent.replace(/\s+/g, ' ').trim()));
-}
-
 /** The audit table's rows, each as `{ time, user, action, record, details }`, top first. */
 async function auditRows(app) {
   const table = app.testId('audit-table');
@@ -82,7 +74,7 @@ appTest('first start: the clinic is set up, the recovery key is shown once, then
 
 appTest('a receptionist account: no admin screens, admin commands refused by the core, patients as usual', async (app) => {
   // The administrator sees the admin screens and may call their commands.
-  let buttons = await visibleButtons(app);
+  let buttons = await app.visibleButtons();
   for (const b of ['Patients', 'Staff accounts', 'Audit log', 'Settings', 'Lock', 'Sign out']) {
     assert.ok(buttons.includes(b), `the admin's top bar has no "${b}": ${JSON.stringify(buttons)}`);
   }
@@ -106,7 +98,7 @@ appTest('a receptionist account: no admin screens, admin commands refused by the
   await app.signOut();
   await app.signIn(RECEPTIONIST.username, RECEPTIONIST.password);
   assert.equal(await app.signedInUser(), `${RECEPTIONIST.fullName} · Receptionist`);
-  buttons = await visibleButtons(app);
+  buttons = await app.visibleButtons();
   for (const b of ['Patients', 'Settings', 'Lock', 'Sign out']) {
     assert.ok(buttons.includes(b), `the receptionist's top bar has no "${b}": ${JSON.stringify(buttons)}`);
   }

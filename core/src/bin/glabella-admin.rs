@@ -82,8 +82,13 @@ fn database_key(cli: &Cli, dir: &Path) -> Result<DatabaseKey, String> {
 fn demo_data(cli: &Cli, dir: &Path, patients: usize, seed: u64) -> Result<(), String> {
     let today = chrono::Local::now().date_naive();
     if !Clinic::is_set_up(dir) {
-        let set_up = demo::create_demo_clinic(dir, patients, seed, today).map_err(|e| e.to_string())?;
-        println!("Created a demo clinic with {patients} patients (seed {seed}) in {}", dir.display());
+        let (set_up, history) = demo::create_demo_clinic(dir, patients, seed, today).map_err(|e| e.to_string())?;
+        println!(
+            "Created a demo clinic with {patients} patients, {} sessions and {} injection points (seed {seed}) in {}",
+            history.sessions,
+            history.points,
+            dir.display()
+        );
         println!("Accounts (demo only):");
         for (username, password, name, role) in demo::DEMO_ACCOUNTS {
             println!("  {username:<10} password {password:<20} {name} ({})", role.as_str());
@@ -96,11 +101,20 @@ fn demo_data(cli: &Cli, dir: &Path, patients: usize, seed: u64) -> Result<(), St
         .as_deref()
         .ok_or("this folder already holds a clinic: give --user NAME of an admin to add patients")?;
     let (clinic, actor) = Clinic::sign_in(dir, user, &password_for(user)?).map_err(|e| e.to_string())?;
-    let added = clinic
+    let (added, history) = clinic
         .db()
-        .write(|tx| demo::add_demo_patients(tx, &actor, patients, seed, today))
+        .write(|tx| {
+            let added = demo::add_demo_patients(tx, &actor, patients, seed, today)?;
+            let injector = demo::demo_injector(tx)?.unwrap_or(actor.user_id);
+            Ok((added, demo::add_demo_history(tx, injector, seed, today)?))
+        })
         .map_err(|e| e.to_string())?;
-    println!("Added {added} demo patients (seed {seed}) to {}", clinic.db().path().display());
+    println!(
+        "Added {added} demo patients with {} sessions and {} injection points (seed {seed}) to {}",
+        history.sessions,
+        history.points,
+        clinic.db().path().display()
+    );
     Ok(())
 }
 

@@ -1,11 +1,11 @@
 // The one door to the Rust core. Components import from here, never from
 // `@tauri-apps/*`; the commands and types come generated from Rust (bindings.ts).
 import { save } from '@tauri-apps/plugin-dialog';
-import { commands, SEARCH_LIMIT } from './bindings';
+import { commands, FACE_AREAS, SEARCH_LIMIT } from './bindings';
 import type { ApiError } from './bindings';
 
 export type * from './bindings';
-export { SEARCH_LIMIT };
+export { FACE_AREAS, SEARCH_LIMIT };
 
 /** Turns whatever a failed command threw into `{code, message, field?}`. */
 export function asApiError(e: unknown): ApiError {

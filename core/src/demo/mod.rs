@@ -1,10 +1,12 @@
 //! A realistic, deterministic demo clinic: the same seed always gives the same
-//! patients. Names carry accents, apostrophes and hyphens; phones come formatted the
+//! patients and treatment history (`history`). Names carry accents, apostrophes and hyphens; phones come formatted the
 //! ways people write them; ages spread from 18 to 90. Used by `glabella-admin
 //! demo-data`, the benchmarks and the tests.
 
+mod history;
+
 use chrono::{Days, NaiveDate};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use std::path::Path;
 
@@ -14,6 +16,7 @@ use crate::auth::{Actor, Role};
 use crate::clinic::{Clinic, SetUp};
 use crate::patients::{register_patient, MedicalFlags, PatientDetails, Sex};
 use crate::Result;
+pub use history::{add_demo_history, HistoryCounts};
 
 const GIVEN_FEMALE: &[&str] = &[
     "María",
@@ -220,8 +223,9 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 3] = [
     ("reception", "glabella-reception", "Rémy Reception", Role::Receptionist),
 ];
 
-/// Sets up a demo clinic in `dir` with [`DEMO_ACCOUNTS`] and `patients` demo patients.
-pub fn create_demo_clinic(dir: &Path, patients: usize, seed: u64, today: NaiveDate) -> Result<SetUp> {
+/// Sets up a demo clinic in `dir` with [`DEMO_ACCOUNTS`], `patients` demo patients and
+/// their treatment history (about three sessions each, recorded by the demo injector).
+pub fn create_demo_clinic(dir: &Path, patients: usize, seed: u64, today: NaiveDate) -> Result<(SetUp, HistoryCounts)> {
     let settings = ClinicSettings {
         clinic_name: "Glabella Demo Clinic".into(),
         clinic_address: "12 Harbour View\nSpringfield 40210".into(),
@@ -238,8 +242,11 @@ pub fn create_demo_clinic(dir: &Path, patients: usize, seed: u64, today: NaiveDa
     for demo in &DEMO_ACCOUNTS[1..] {
         set_up.clinic.create_user(&set_up.admin, &account(*demo))?;
     }
-    set_up.clinic.db().write(|tx| add_demo_patients(tx, &set_up.admin, patients, seed, today))?;
-    Ok(set_up)
+    let history = set_up.clinic.db().write(|tx| {
+        add_demo_patients(tx, &set_up.admin, patients, seed, today)?;
+        add_demo_history(tx, demo_injector(tx)?.unwrap_or(set_up.admin.user_id), seed, today)
+    })?;
+    Ok((set_up, history))
 }
 
 /// Builds the details of demo patient number `index` from `rng`.
@@ -320,4 +327,12 @@ pub fn add_demo_patients(conn: &Connection, actor: &Actor, count: usize, seed: u
         register_patient(conn, actor, &details, true, today)?;
     }
     Ok(count)
+}
+
+/// The id of the clinic's first active injector, who records the demo sessions.
+pub fn demo_injector(conn: &Connection) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare("SELECT id FROM users WHERE role = 'injector' AND active ORDER BY id LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?)
 }
