@@ -73,7 +73,7 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
         TOXINS.iter().map(|t| (t.0, t.3)).chain(FILLERS.iter().map(|f| (f.0, f.2))).collect();
     let mut insert_lot = conn.prepare_cached(
         "INSERT OR IGNORE INTO lots (product_id, lot_number, expiry, quantity, received_at, received_by)
-         VALUES (?1, ?2, ?3, 100000, ?4, ?5)",
+         VALUES (?1, ?2, ?3, 1, ?4, ?5)",
     )?;
     for month in 0..=(YEARS as u32 * 12) {
         let received = start + Days::new(u64::from(month) * 30);
@@ -133,7 +133,8 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
                 .collect()
         } else {
             let area = FILLER_AREAS[rng.usize(..FILLER_AREAS.len())];
-            vec![(area, vec![0.1 * f64::from(rng.u8(1..=4)); rng.usize(2..=6)])]
+            // Never more than the 1 mL syringe holds.
+            vec![(area, vec![0.1 * f64::from(rng.u8(1..=2)); rng.usize(2..=5)])]
         };
         let (product, size, diluent, scale) = if toxin {
             let (id, size, diluent, _) = TOXINS[rng.usize(..TOXINS.len())];
@@ -184,5 +185,18 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
             sign.execute(params![signed, injector_id, session])?;
         }
     }
+    // Each lot received just what was opened from it, and the last two months' lots a
+    // few more still on the shelf; lots nobody opened were never ordered.
+    let recent =
+        (today - Days::new(60)).and_time(NaiveTime::MIN).and_utc().to_rfc3339_opts(SecondsFormat::Millis, true);
+    counts.lots -= conn.execute(
+        "DELETE FROM lots WHERE received_at < ?1 AND NOT EXISTS (SELECT 1 FROM vials v WHERE v.lot_id = lots.id)",
+        [&recent],
+    )?;
+    conn.execute(
+        "UPDATE lots SET quantity = (SELECT COUNT(*) FROM vials v WHERE v.lot_id = lots.id)
+                                    + CASE WHEN received_at >= ?1 THEN 4 ELSE 0 END",
+        [&recent],
+    )?;
     Ok(counts)
 }

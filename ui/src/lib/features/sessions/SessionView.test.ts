@@ -1,0 +1,102 @@
+import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Actor, Session, Vial } from '../../api';
+import { patient } from '../patients/fixtures';
+import SessionView from './SessionView.svelte';
+
+afterEach(() => clearMocks());
+
+const INJECTOR: Actor = { userId: 2, username: 'ines', displayName: 'Inès Injector', role: 'injector' };
+
+const VIAL: Vial = {
+  id: 3,
+  lotId: 1,
+  productId: 2,
+  productName: 'Botox Cosmetic 100 U',
+  kind: 'neurotoxin',
+  unit: 'U',
+  size: 100,
+  lotNumber: 'C1234',
+  expiry: '2027-06-30',
+  diluentMl: 2.5,
+  singlePatient: false,
+  openedAt: '2026-11-28T09:00:00.000Z',
+  drawn: 0,
+  unitsPerTenthMl: 4,
+};
+
+function draft(extra: Partial<Session> = {}): Session {
+  return {
+    id: 9,
+    patientId: 1,
+    injectorName: 'Inès Injector',
+    startedAt: '2026-11-28T10:00:00.000Z',
+    form: {
+      kind: 'neurotoxin',
+      consentConfirmed: false,
+      consentVersion: '',
+      screenAcknowledged: false,
+      points: [],
+      adverseEvents: [],
+      notes: '',
+      followUpDate: '2026-12-12',
+      nextDueDate: '2027-02-26',
+    },
+    signedAt: null,
+    signedByName: null,
+    points: [],
+    areaTotals: [],
+    productTotals: [],
+    vials: [],
+    warnings: [],
+    amendments: [],
+    lastVisit: null,
+    ...extra,
+  };
+}
+
+describe('SessionView', () => {
+  it('shows why a session cannot be signed beside each field', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'list_recent_vials') return [VIAL];
+      if (cmd === 'sign_session') {
+        throw {
+          code: 'validation',
+          message: 'Confirm that the patient has given consent before signing.',
+          field: 'consentConfirmed',
+          fieldErrors: [
+            { field: 'consentConfirmed', message: 'Confirm that the patient has given consent before signing.' },
+            { field: 'points', message: 'Place at least one injection point on the face chart before signing.' },
+          ],
+          duplicates: [],
+        };
+      }
+      return null;
+    });
+    render(SessionView, { patient: patient({ allergies: 'Lidocaine' }), initial: draft(), me: INJECTOR, onBack: () => {} });
+    expect(screen.getByText('Lidocaine')).toBeInTheDocument();
+    expect(await screen.findByTestId('vial-facts')).toHaveTextContent('2.5 mL diluent: 4 U per 0.1 mL');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign session' }));
+    expect(await screen.findByTestId('error-consentConfirmed')).toHaveTextContent('Confirm that the patient has given consent');
+    expect(screen.getByTestId('error-points')).toHaveTextContent('Place at least one injection point');
+    expect(screen.getByText(/Not signed/)).toBeInTheDocument();
+  });
+
+  it('shows a signed session read-only, with its amendments and the form to add one', () => {
+    mockIPC(() => []);
+    const signed = draft({
+      signedAt: '2026-11-28T10:30:00.000Z',
+      signedByName: 'Inès Injector',
+      amendments: [{ id: 1, authorName: 'Inès Injector', at: '2026-11-28T12:00:00.000Z', reason: 'Wrong area noted', text: 'Point 1 was procerus.' }],
+    });
+    render(SessionView, { patient: patient(), initial: signed, me: INJECTOR, onBack: () => {} });
+    expect(screen.getByTestId('signed-banner')).toHaveTextContent('Signed by Inès Injector');
+    expect(screen.queryByRole('button', { name: 'Sign session' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Open a new vial' })).toBeNull();
+    expect(screen.getByTestId('amendment')).toHaveTextContent('Wrong area noted');
+    expect(screen.getByLabelText('Reason for the correction')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Add amendment' })).toBeInTheDocument();
+  });
+});
