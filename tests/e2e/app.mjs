@@ -703,6 +703,16 @@ export class App {
     for (const ch of text) await this.browser.keys([ch]);
   }
 
+  /** From the start screen: searches `query`, opens the result reading `result` (e.g.
+   * "Núñez, María") with the keyboard, and waits for the chart headed `name`. */
+  async openPatient(query, result, name) {
+    await this.search(query);
+    await this.waitForResult(result);
+    await this.press('ArrowDown');
+    await this.press('Enter');
+    await this.waitForH1(name);
+  }
+
   /** Types into the search box (the start screen's "Search patients"). */
   async search(query) {
     await this.fill('Search patients', query);

@@ -50,11 +50,7 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
 
   // The injector charts the session.
   await app.signIn(INJECTOR.username, INJECTOR.password);
-  await app.search('blackw');
-  await app.waitForResult('Blackwood, Honor');
-  await app.press('ArrowDown');
-  await app.press('Enter');
-  await app.waitForH1('Honor Blackwood');
+  await app.openPatient('blackw', 'Blackwood, Honor', 'Honor Blackwood');
   await app.fill('Treatment kind', 'Neurotoxin');
   await app.click('Start session');
   await app.waitForH1('Neurotoxin session · Honor Blackwood');
@@ -119,11 +115,7 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
 
   // The front desk sees the summary, not the session, and the core refuses edits.
   await app.signIn(RECEPTIONIST.username, RECEPTIONIST.password);
-  await app.search('blackw');
-  await app.waitForResult('Blackwood, Honor');
-  await app.press('ArrowDown');
-  await app.press('Enter');
-  await app.waitForH1('Honor Blackwood');
+  await app.openPatient('blackw', 'Blackwood, Honor', 'Honor Blackwood');
   await summary.waitForDisplayed({ timeoutMsg: 'the receptionist does not see the summary' });
   assert.match(normalize(await summary.getText()), /Glabella 20 U/);
   const buttons = await app.visibleButtons();

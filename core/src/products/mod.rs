@@ -5,7 +5,7 @@
 //! lots and sessions refer to them for good.
 
 use chrono::{SecondsFormat, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -152,24 +152,15 @@ pub fn product_by_gtin(conn: &Connection, gtin: &str) -> Result<Option<Product>>
 pub fn create_product(conn: &Connection, actor: &Actor, form: &ProductForm) -> Result<Product> {
     actor.require(Permission::ManageProducts)?;
     let f = form.validated()?;
-    let now = now_utc();
     unique_name(conn, &f.name, None)?;
-    conn.prepare_cached(
+    write(
+        conn,
         "INSERT INTO products (name, kind, unit, size, default_diluent_ml, dose_scale_min, dose_scale_max, gtin,
                                created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-    )?
-    .execute(params![
-        f.name,
-        f.kind.as_str(),
-        f.unit.symbol(),
-        f.size,
-        f.default_diluent_ml,
-        f.dose_scale_min,
-        f.dose_scale_max,
-        f.gtin,
-        now
-    ])?;
+         VALUES (:name, :kind, :unit, :size, :diluent, :scale_min, :scale_max, :gtin, :now, :now)",
+        &f,
+        None,
+    )?;
     let id = conn.last_insert_rowid();
     audit::record(conn, &actor.audit(Action::ProductCreate).on(entity::PRODUCT, id).described(&f.name))?;
     get_product(conn, id)
@@ -191,22 +182,14 @@ pub fn update_product(conn: &Connection, actor: &Actor, id: i64, form: &ProductF
             "Kind, unit and size cannot change once stock of this product has been received. Add a new product instead.",
         ));
     }
-    conn.prepare_cached(
-        "UPDATE products SET name = ?1, kind = ?2, unit = ?3, size = ?4, default_diluent_ml = ?5,
-                dose_scale_min = ?6, dose_scale_max = ?7, gtin = ?8, updated_at = ?9 WHERE id = ?10",
-    )?
-    .execute(params![
-        f.name,
-        f.kind.as_str(),
-        f.unit.symbol(),
-        f.size,
-        f.default_diluent_ml,
-        f.dose_scale_min,
-        f.dose_scale_max,
-        f.gtin,
-        now_utc(),
-        id
-    ])?;
+    write(
+        conn,
+        "UPDATE products SET name = :name, kind = :kind, unit = :unit, size = :size, default_diluent_ml = :diluent,
+                dose_scale_min = :scale_min, dose_scale_max = :scale_max, gtin = :gtin, updated_at = :now
+         WHERE id = :id",
+        &f,
+        Some(id),
+    )?;
     audit::record(conn, &actor.audit(Action::ProductUpdate).on(entity::PRODUCT, id).described(&f.name))?;
     get_product(conn, id)
 }
@@ -227,6 +210,28 @@ pub fn set_product_retired(conn: &Connection, actor: &Actor, id: i64, retired: b
         &actor.audit(Action::ProductUpdate).on(entity::PRODUCT, id).described(format!("{} {what}", product.form.name)),
     )?;
     get_product(conn, id)
+}
+
+/// Runs `sql` (an INSERT or UPDATE) with the form's columns as named parameters, the
+/// current time as `:now` and, for an update, the product's `:id`.
+fn write(conn: &Connection, sql: &str, f: &ProductForm, id: Option<i64>) -> Result<()> {
+    let (now, kind, unit) = (now_utc(), f.kind.as_str(), f.unit.symbol());
+    let mut named: Vec<(&str, &dyn ToSql)> = vec![
+        (":name", &f.name),
+        (":kind", &kind),
+        (":unit", &unit),
+        (":size", &f.size),
+        (":diluent", &f.default_diluent_ml),
+        (":scale_min", &f.dose_scale_min),
+        (":scale_max", &f.dose_scale_max),
+        (":gtin", &f.gtin),
+        (":now", &now),
+    ];
+    if let Some(id) = &id {
+        named.push((":id", id));
+    }
+    conn.prepare_cached(sql)?.execute(named.as_slice())?;
+    Ok(())
 }
 
 fn unique_name(conn: &Connection, name: &str, except: Option<i64>) -> Result<()> {
