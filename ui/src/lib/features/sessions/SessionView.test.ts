@@ -75,7 +75,7 @@ describe('SessionView', () => {
       }
       return null;
     });
-    render(SessionView, { patient: patient({ allergies: 'Lidocaine' }), initial: draft(), me: INJECTOR, onBack: () => {} });
+    render(SessionView, { patient: patient({ allergies: 'Lidocaine' }), initial: draft(), me: INJECTOR, onBack: () => {}, onSaved: () => {} });
     expect(screen.getByText('Lidocaine')).toBeInTheDocument();
     expect(await screen.findByTestId('vial-facts')).toHaveTextContent('2.5 mL diluent: 4 U per 0.1 mL');
     await userEvent.click(screen.getByRole('button', { name: 'Sign session' }));
@@ -91,7 +91,7 @@ describe('SessionView', () => {
       signedByName: 'Inès Injector',
       amendments: [{ id: 1, authorName: 'Inès Injector', at: '2026-11-28T12:00:00.000Z', reason: 'Wrong area noted', text: 'Point 1 was procerus.' }],
     });
-    render(SessionView, { patient: patient(), initial: signed, me: INJECTOR, onBack: () => {} });
+    render(SessionView, { patient: patient(), initial: signed, me: INJECTOR, onBack: () => {}, onSaved: () => {} });
     expect(screen.getByTestId('signed-banner')).toHaveTextContent('Signed by Inès Injector');
     expect(screen.queryByRole('button', { name: 'Sign session' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Open a new vial' })).toBeNull();
