@@ -22,6 +22,8 @@
 //! folded names, digit runs of real phone numbers), so every class finds patients.
 //! Everything is seeded, so two runs measure the same queries.
 
+mod timing;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -34,6 +36,7 @@ use glabella_core::patients::{
 };
 use glabella_core::text::{digits, words};
 use glabella_core::Db;
+use timing::{print_header, print_row, time_each};
 
 const PATIENTS: usize = 100_000;
 const SEED: u64 = 1;
@@ -41,56 +44,6 @@ const SEED: u64 = 1;
 const QUERIES: usize = 500;
 const CHART_OPENS: usize = 2_000;
 const REGISTRATIONS: usize = 200;
-/// Untimed calls before each measurement.
-const WARM_UP: usize = 5;
-
-/// Latency percentiles of one operation, and the mean number of items it returned.
-struct Stats {
-    runs: usize,
-    p50: Duration,
-    p99: Duration,
-    max: Duration,
-    mean_items: f64,
-}
-
-/// Runs `op` once per input, timing each call; `op` returns how many items it found.
-/// The first few inputs are a warm-up (they prepare the cached statements) and are
-/// not timed; each input is used once, so a registration never repeats.
-fn time_each<I>(inputs: &[I], mut op: impl FnMut(&I) -> usize) -> Stats {
-    let (warm_up, inputs) = inputs.split_at(WARM_UP.min(inputs.len()));
-    for input in warm_up {
-        op(input);
-    }
-    let mut times = Vec::with_capacity(inputs.len());
-    let mut items = 0;
-    for input in inputs {
-        let start = Instant::now();
-        items += op(input);
-        times.push(start.elapsed());
-    }
-    times.sort_unstable();
-    // Nearest rank: the smallest time that at least `p` percent of the calls beat or matched.
-    let percentile = |p: usize| times[(times.len() * p).div_ceil(100) - 1];
-    Stats {
-        runs: inputs.len(),
-        p50: percentile(50),
-        p99: percentile(99),
-        max: times[times.len() - 1],
-        mean_items: items as f64 / inputs.len() as f64,
-    }
-}
-
-fn print_row(name: &str, s: &Stats) {
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
-    println!(
-        "{name:<36} {:>6} {:>10.1} {:>10.1} {:>10.1} {:>8.1}",
-        s.runs,
-        us(s.p50),
-        us(s.p99),
-        us(s.max),
-        s.mean_items
-    );
-}
 
 /// The first `len` characters of `word`, if it has that many.
 fn prefix(word: &str, len: usize) -> Option<String> {
@@ -232,8 +185,7 @@ fn measure(db: &Db, desk: &Actor, generation: Duration, today: NaiveDate) {
         ("phone, 7 digits", phone_fragments(&mut rng, 7)),
     ];
 
-    println!();
-    println!("{:<36} {:>6} {:>10} {:>10} {:>10} {:>8}", "operation", "runs", "p50 µs", "p99 µs", "max µs", "found");
+    print_header("found");
     for (name, queries) in &search_classes {
         let stats = time_each(queries, |q| db.read(|c| search_patients(c, desk, q, false)).expect("search").len());
         print_row(&format!("search: {name}"), &stats);

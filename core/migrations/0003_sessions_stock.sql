@@ -77,7 +77,8 @@ CREATE TABLE injection_points (
 );
 
 CREATE INDEX injection_points_session_idx ON injection_points (session_id, position);
-CREATE INDEX injection_points_vial_idx ON injection_points (vial_id, session_id);
+-- Covers what a vial's drawn total and the lot recall read, without the table.
+CREATE INDEX injection_points_vial_idx ON injection_points (vial_id, session_id, dose);
 
 CREATE TABLE adverse_events (
     id            INTEGER PRIMARY KEY,

@@ -1,5 +1,5 @@
 //! A demo clinic's treatment history: three years of deliveries (a lot of each stocked
-//! product a month), vials opened as the day's sessions need them, and about three
+//! product a week, as a clinic this busy orders), vials opened as the day's sessions need them, and about three
 //! sessions per patient with realistic areas and doses — about a million injection
 //! points for 100,000 patients. Written straight in SQL inside the caller's
 //! transaction (no audit rows: nobody viewed or changed anything), deterministic for a
@@ -67,7 +67,7 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
     let mut rng = fastrand::Rng::with_seed(seed ^ 0x5e55_1045);
     let mut counts = HistoryCounts::default();
     let start = today - Days::new(YEARS * 365);
-    // Deliveries: one lot of each product a month, expiring two years later.
+    // Deliveries: one lot of each product a week, expiring two years later.
     let mut lots: HashMap<(i64, u32), i64> = HashMap::new();
     let products: Vec<(i64, &str)> =
         TOXINS.iter().map(|t| (t.0, t.3)).chain(FILLERS.iter().map(|f| (f.0, f.2))).collect();
@@ -75,10 +75,10 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
         "INSERT OR IGNORE INTO lots (product_id, lot_number, expiry, quantity, received_at, received_by)
          VALUES (?1, ?2, ?3, 1, ?4, ?5)",
     )?;
-    for month in 0..=(YEARS as u32 * 12) {
-        let received = start + Days::new(u64::from(month) * 30);
+    for week in 0..=((today - start).num_days() as u32 / 7) {
+        let received = start + Days::new(u64::from(week) * 7);
         for &(product, prefix) in &products {
-            let number = format!("{prefix}{}{:02}{}", received.format("%y"), month % 100, rng.u16(100..999));
+            let number = format!("{prefix}{}{}", received.format("%y%W"), rng.u16(100..999));
             let expiry = received + Days::new(730);
             let at = received.and_time(NaiveTime::MIN).and_utc().to_rfc3339_opts(SecondsFormat::Millis, true);
             counts.lots +=
@@ -86,7 +86,7 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
             let id = conn
                 .prepare_cached("SELECT id FROM lots WHERE product_id = ?1 AND lot_number = ?2")?
                 .query_row(params![product, number], |r| r.get(0))?;
-            lots.insert((product, month), id);
+            lots.insert((product, week), id);
         }
     }
     // Sessions for every patient without any, in time order so vials fill realistically.
@@ -120,7 +120,7 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
     for (minutes, patient) in planned {
         let at = (start.and_time(NaiveTime::MIN) + Duration::minutes(minutes)).and_utc();
         let day = at.date_naive();
-        let month = (day - start).num_days() as u32 / 30;
+        let week = (day - start).num_days() as u32 / 7;
         let toxin = rng.u8(0..100) < 80;
         // What is injected: (area, doses of its points).
         let plan: Vec<(&str, Vec<f64>)> = if toxin {
@@ -147,7 +147,7 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
         let reuse = toxin && open.get(&product).is_some_and(|v| v.day == day && v.drawn + needed <= size);
         if !reuse {
             insert_vial.execute(params![
-                lots[&(product, month)],
+                lots[&(product, week)],
                 diluent,
                 !toxin,
                 at.to_rfc3339_opts(SecondsFormat::Millis, true),
@@ -185,10 +185,10 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
             sign.execute(params![signed, injector_id, session])?;
         }
     }
-    // Each lot received just what was opened from it, and the last two months' lots a
+    // Each lot received just what was opened from it, and the last two weeks' lots a
     // few more still on the shelf; lots nobody opened were never ordered.
     let recent =
-        (today - Days::new(60)).and_time(NaiveTime::MIN).and_utc().to_rfc3339_opts(SecondsFormat::Millis, true);
+        (today - Days::new(14)).and_time(NaiveTime::MIN).and_utc().to_rfc3339_opts(SecondsFormat::Millis, true);
     counts.lots -= conn.execute(
         "DELETE FROM lots WHERE received_at < ?1 AND NOT EXISTS (SELECT 1 FROM vials v WHERE v.lot_id = lots.id)",
         [&recent],

@@ -115,17 +115,25 @@ fn find(conn: &Connection, actor: &Actor, lot_number: &str) -> Result<Vec<Recall
     if lot_number.is_empty() {
         return Err(Error::invalid("lotNumber", "Type the lot number to look up."));
     }
+    // Doses are summed per session first, from the covering index on
+    // (vial_id, session_id, dose), so sessions and patients are read once per session
+    // rather than once per injection point.
     let mut stmt = conn.prepare_cached(
-        "SELECT p.id, p.given_name, p.family_name, p.date_of_birth, p.phone, p.email, p.address,
-                s.id, s.started_at, s.signed_at IS NOT NULL, pr.name, l.lot_number, SUM(ip.dose), pr.unit
-         FROM lots l
-         JOIN products pr ON pr.id = l.product_id
-         JOIN vials v ON v.lot_id = l.id
-         JOIN injection_points ip ON ip.vial_id = v.id
-         JOIN sessions s ON s.id = ip.session_id
+        "WITH doses AS (
+             SELECT ip.session_id, v.lot_id, SUM(ip.dose) AS dose
+             FROM lots l
+             JOIN vials v ON v.lot_id = l.id
+             JOIN injection_points ip ON ip.vial_id = v.id
+             WHERE l.lot_number = ?1
+             GROUP BY ip.session_id, v.lot_id
+         )
+         SELECT p.id, p.given_name, p.family_name, p.date_of_birth, p.phone, p.email, p.address,
+                s.id, s.started_at, s.signed_at IS NOT NULL, pr.name, l.lot_number, d.dose, pr.unit
+         FROM doses d
+         JOIN sessions s ON s.id = d.session_id
          JOIN patients p ON p.id = s.patient_id
-         WHERE l.lot_number = ?1
-         GROUP BY s.id, l.id
+         JOIN lots l ON l.id = d.lot_id
+         JOIN products pr ON pr.id = l.product_id
          ORDER BY p.sort_key, p.id, s.started_at",
     )?;
     let rows = stmt
