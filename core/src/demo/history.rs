@@ -29,8 +29,8 @@ const CHART: [(&str, f64, f64, f64, f64); 13] = [
     ("lips", 0.5, 0.586, 0.06, 0.015),
     ("nasolabial_right", 0.418, 0.544, 0.006, 0.03),
     ("nasolabial_left", 0.582, 0.544, 0.006, 0.03),
-    ("cheek_right", 0.318, 0.444, 0.035, 0.018),
-    ("cheek_left", 0.682, 0.444, 0.035, 0.018),
+    ("cheek_right", 0.32, 0.444, 0.035, 0.018),
+    ("cheek_left", 0.68, 0.444, 0.035, 0.018),
 ];
 /// Toxin areas with (points, dose per point in Botox units).
 const TOXIN_AREAS: [(&str, u32, f64); 8] = [

@@ -284,7 +284,7 @@ impl ProductForm {
                 problem("doseScaleMax", "The upper scale is below the lower one.");
             }
         }
-        if !f.gtin.is_empty() && !(f.gtin.len() == 14 && f.gtin.bytes().all(|b| b.is_ascii_digit())) {
+        if !(f.gtin.is_empty() || f.gtin.len() == 14 && f.gtin.bytes().all(|b| b.is_ascii_digit())) {
             problem("gtin", "A GTIN has 14 digits (scan the box to fill it in), or leave it empty.");
         }
         if problems.is_empty() {

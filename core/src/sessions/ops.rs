@@ -2,6 +2,7 @@
 //! transaction; every change is audited on the patient (so the audit view's patient
 //! filter finds it) with the session's number in the description.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Days, Local, NaiveDate, SecondsFormat, Utc};
@@ -110,19 +111,17 @@ fn write_draft(conn: &Connection, id: i64, form: &SessionForm) -> Result<i64> {
     let mut vials: HashMap<i64, Vial> = HashMap::new();
     let mut problems = Vec::new();
     for (i, p) in f.points.iter().enumerate() {
-        if !vials.contains_key(&p.vial_id) {
-            match get_vial(conn, p.vial_id) {
-                Ok(v) => {
-                    vials.insert(p.vial_id, v);
-                }
+        let vial = match vials.entry(p.vial_id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => match get_vial(conn, p.vial_id) {
+                Ok(v) => slot.insert(v),
                 Err(Error::NotFound(_)) => {
                     problems.push(FieldError { field: "points", message: format!("Point {}: choose a vial.", i + 1) });
                     continue;
                 }
                 Err(e) => return Err(e),
-            }
-        }
-        let vial = &vials[&p.vial_id];
+            },
+        };
         refuse_expired(&vial.lot_number, &vial.expiry, day, "points")?;
         if f.kind != TreatmentKind::Other && vial.kind != TreatmentKind::Other && vial.kind != f.kind {
             problems.push(FieldError {
