@@ -63,7 +63,7 @@ impl Clinic {
         if dir.join(DB_FILE).exists() {
             db::encrypt_plaintext(dir, &key)?;
         }
-        let db = Db::open_dir(dir, &key)?;
+        let db = open_db(dir, &key)?;
         let actor = db.write(|tx| {
             settings::store_settings(tx, clinic)?;
             let user = users::insert_user(tx, &admin)?;
@@ -85,7 +85,7 @@ impl Clinic {
     pub fn sign_in(dir: &Path, username: &str, password: &str) -> Result<(Clinic, Actor)> {
         let keys = KeyFile::load(dir)?;
         let key = keys.unwrap_with_password(username, password)?;
-        let clinic = Clinic { db: Db::open_dir(dir, &key)?, key, keys: Mutex::new(keys) };
+        let clinic = Clinic { db: open_db(dir, &key)?, key, keys: Mutex::new(keys) };
         let actor = clinic.authenticate(username, password)?;
         Ok((clinic, actor))
     }
@@ -94,7 +94,7 @@ impl Clinic {
     pub fn open_with_recovery(dir: &Path, recovery: &str) -> Result<Clinic> {
         let keys = KeyFile::load(dir)?;
         let key = keys.unwrap_with_recovery(&RecoveryKey::parse(recovery)?)?;
-        Ok(Clinic { db: Db::open_dir(dir, &key)?, key, keys: Mutex::new(keys) })
+        Ok(Clinic { db: open_db(dir, &key)?, key, keys: Mutex::new(keys) })
     }
 
     /// The database.
@@ -248,4 +248,15 @@ impl Clinic {
         change(&mut keys)?;
         keys.save()
     }
+}
+
+/// Opens (and migrates) the database, then adds what every clinic starts with and may
+/// not have yet: the starter library and the default aftercare templates.
+fn open_db(dir: &Path, key: &DatabaseKey) -> Result<Db> {
+    let db = Db::open_dir(dir, key)?;
+    db.write(|tx| {
+        crate::articles::seed_starter_library(tx)?;
+        crate::handouts::seed_templates(tx)
+    })?;
+    Ok(db)
 }

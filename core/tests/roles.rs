@@ -4,12 +4,14 @@
 
 mod common;
 
+use glabella_core::articles::{self, ArticleForm, ImportFile, LibraryQuery};
 use glabella_core::audit::AuditFilter;
 use glabella_core::auth::settings::{get_settings, ClinicSettings};
 use glabella_core::auth::users::{list_users, NewUser};
 use glabella_core::auth::{Actor, Role};
 use glabella_core::clinic::Clinic;
 use glabella_core::db::keys::KdfParams;
+use glabella_core::handouts::{self, HandoutOutput, Paper};
 use glabella_core::patients;
 use glabella_core::products::{self, DoseUnit, ProductForm, TreatmentKind};
 use glabella_core::sessions::{self, PointInput, SessionForm};
@@ -21,6 +23,8 @@ type Operation = fn(&Clinic, &Actor) -> Result<()>;
 const ALL: &[Role] = &[Role::Admin, Role::Injector, Role::Receptionist];
 const ADMIN: &[Role] = &[Role::Admin];
 const INJECTOR: &[Role] = &[Role::Injector];
+/// Writing the library and the aftercare templates.
+const WRITERS: &[Role] = &[Role::Admin, Role::Injector];
 /// Reading clinical records, stock and recalls.
 const CLINICAL: &[Role] = &[Role::Admin, Role::Injector];
 
@@ -39,6 +43,18 @@ fn draft_form() -> SessionForm {
         notes: String::new(),
         follow_up_date: String::new(),
         next_due_date: String::new(),
+    }
+}
+
+fn article_form() -> ArticleForm {
+    ArticleForm {
+        title: "Sun care".into(),
+        summary: String::new(),
+        body: "Wear a hat.".into(),
+        tags: Vec::new(),
+        kinds: Vec::new(),
+        source: String::new(),
+        published: true,
     }
 }
 
@@ -67,6 +83,7 @@ fn lot_form() -> LotForm {
 
 /// (command, who may call it, what it does in the core). Commands about one's own
 /// session (setup, sign in/out, lock, keep alive, own password, reading the clinic's
+/// settings and handout paper size
 /// name) need no role and are covered in tests/clinic.rs.
 const TABLE: &[(&str, &[Role], Operation)] = &[
     ("search_patients", ALL, |c, a| c.db().read(|t| patients::search_patients(t, a, "ann", false)).map(drop)),
@@ -117,6 +134,38 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
     ("list_recent_vials", CLINICAL, |c, a| c.db().read(|t| stock::recent_vials(t, a, chrono::Utc::now())).map(drop)),
     ("recall_lot", CLINICAL, |c, a| c.db().write(|t| stock::recall_lot(t, a, "C1234")).map(drop)),
     ("export_recall_csv", CLINICAL, |c, a| c.db().write(|t| stock::recall_csv(t, a, "C1234")).map(drop)),
+    ("search_library", ALL, |c, a| {
+        c.db().read(|t| articles::search_articles(t, a, &LibraryQuery::default())).map(drop)
+    }),
+    ("list_library_tags", ALL, |c, a| c.db().read(|t| articles::library_tags(t, a)).map(drop)),
+    ("get_article", ALL, |c, a| c.db().read(|t| articles::get_article(t, a, 1)).map(drop)),
+    ("create_article", WRITERS, |c, a| c.db().write(|t| articles::create_article(t, a, &article_form())).map(drop)),
+    ("update_article", WRITERS, |c, a| c.db().write(|t| articles::update_article(t, a, 1, &article_form())).map(drop)),
+    ("list_article_versions", ALL, |c, a| c.db().read(|t| articles::list_article_versions(t, a, 1)).map(drop)),
+    ("get_article_version", ALL, |c, a| c.db().read(|t| articles::get_article_version(t, a, 1, 1)).map(drop)),
+    ("import_articles", WRITERS, |c, a| {
+        let files = [ImportFile { name: "x.md".into(), text: "---\ntitle: X\n---\nText".into() }];
+        c.db().write(|t| articles::import_articles(t, a, &files)).map(drop)
+    }),
+    ("export_article_markdown", ALL, |c, a| c.db().write(|t| articles::export_markdown(t, a, 1)).map(drop)),
+    ("list_aftercare_templates", ALL, |c, a| c.db().read(|t| handouts::current_templates(t, a)).map(drop)),
+    ("list_template_versions", ALL, |c, a| {
+        c.db().read(|t| handouts::template_versions(t, a, TreatmentKind::Filler)).map(drop)
+    }),
+    ("save_aftercare_template", WRITERS, |c, a| {
+        c.db()
+            .write(|t| handouts::save_template(t, a, TreatmentKind::Other, "Aftercare", "Hello {{first_name}}"))
+            .map(drop)
+    }),
+    ("set_handout_paper", ADMIN, |c, a| c.db().write(|t| handouts::set_handout_paper(t, a, Paper::Letter)).map(drop)),
+    ("print_handout", ALL, |c, a| {
+        c.db().write(|t| handouts::give_handout(t, a, SIGNED, &[1], HandoutOutput::Print, chrono::Utc::now())).map(drop)
+    }),
+    ("save_handout_pdf", ALL, |c, a| {
+        c.db().write(|t| handouts::give_handout(t, a, SIGNED, &[], HandoutOutput::Pdf, chrono::Utc::now())).map(drop)
+    }),
+    ("reprint_handout", ALL, |c, a| c.db().write(|t| handouts::reprint_handout(t, a, 1)).map(drop)),
+    ("list_handouts", ALL, |c, a| c.db().read(|t| handouts::list_handouts(t, a, 1)).map(drop)),
     ("list_users", ADMIN, |c, a| c.db().read(|t| list_users(t, a)).map(drop)),
     ("create_user", ADMIN, |c, a| {
         let username = format!("new{}", fastrand::u32(..));
@@ -191,6 +240,7 @@ fn every_command_is_allowed_or_refused_by_role() {
             sessions::sign_session(t, injector, signed.id, &draft_form(), now)?;
             let draft = sessions::start_session(t, injector, 1, TreatmentKind::Neurotoxin, now)?;
             assert_eq!((signed.id, draft.id), (SIGNED, DRAFT));
+            handouts::give_handout(t, injector, SIGNED, &[], HandoutOutput::Print, now)?;
             Ok(())
         })
         .unwrap();

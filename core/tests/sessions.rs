@@ -4,72 +4,13 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, Utc};
-use glabella_core::auth::{Actor, Role};
+use chrono::Duration;
+use common::treatment::*;
+use glabella_core::auth::Role;
 use glabella_core::products::TreatmentKind;
-use glabella_core::sessions::{self, AdverseEvent, PointInput, Session, SessionForm, Severity};
-use glabella_core::stock::{self, LotForm, Vial, VialForm};
-use glabella_core::{Db, Error};
-
-const BOTOX_100: i64 = 2;
-const DYSPORT_300: i64 = 3;
-const JUVEDERM_ULTRA: i64 = 9;
-
-fn now() -> DateTime<Utc> {
-    "2026-11-28T10:00:00Z".parse().unwrap()
-}
-
-fn receive(db: &Db, actor: &Actor, product: i64, lot: &str, expiry: &str, quantity: i64) -> stock::Lot {
-    let form = LotForm {
-        product_id: Some(product),
-        lot_number: lot.into(),
-        expiry: expiry.into(),
-        quantity,
-        gtin: String::new(),
-    };
-    db.write(|tx| stock::receive_lot(tx, actor, &form, common::today())).unwrap()
-}
-
-fn open(db: &Db, actor: &Actor, lot_id: i64, diluent: Option<f64>, single_patient: bool, at: DateTime<Utc>) -> Vial {
-    let form = VialForm { lot_id, diluent_ml: diluent, single_patient };
-    db.write(|tx| stock::open_vial(tx, actor, &form, at, common::today())).unwrap()
-}
-
-fn point(vial: &Vial, area: &str, dose: f64) -> PointInput {
-    PointInput { vial_id: vial.id, area: area.into(), x: 0.5, y: 0.3, dose }
-}
-
-fn signable(session: &Session, points: Vec<PointInput>) -> SessionForm {
-    SessionForm {
-        consent_confirmed: true,
-        consent_version: "Neurotoxin consent v3".into(),
-        screen_acknowledged: true,
-        points,
-        ..session.form.clone()
-    }
-}
-
-struct Clinic {
-    _dir: tempfile::TempDir,
-    db: Db,
-    injector: Actor,
-    patient: i64,
-    vial: Vial,
-}
-
-/// A clinic with a Botox lot C1234 received, one vial opened with 2.5 mL, and a patient.
-fn clinic() -> Clinic {
-    let (dir, db) = common::temp_db();
-    let injector = common::staff(&db, Role::Injector);
-    let patient = common::register(&db, common::person("Ann", "Lee", "1980-01-01")).id;
-    let lot = receive(&db, &injector, BOTOX_100, "C1234", "2027-06-30", 5);
-    let vial = open(&db, &injector, lot.id, Some(2.5), false, now());
-    Clinic { _dir: dir, db, injector, patient, vial }
-}
-
-fn start(c: &Clinic, patient: i64, kind: TreatmentKind, at: DateTime<Utc>) -> Session {
-    c.db.write(|tx| sessions::start_session(tx, &c.injector, patient, kind, at)).unwrap()
-}
+use glabella_core::sessions::{self, AdverseEvent, PointInput, SessionForm, Severity};
+use glabella_core::stock::{self, LotForm, VialForm};
+use glabella_core::Error;
 
 #[test]
 fn a_session_is_recorded_signed_and_shown_in_the_chart() {

@@ -2,6 +2,7 @@
 //! runs the window. Business rules live in `glabella-core`; commands only adapt.
 
 mod commands;
+mod printing;
 mod state;
 
 use glabella_core::paths;

@@ -1,9 +1,16 @@
 // Injection sessions on the real app: stock received (typed and scanned), an expired
-// lot refused, an injector charting and signing a session on the face chart, the chart
-// showing it, the front desk seeing only the summary, and the lot recall finding the
+// lot refused, an injector charting and signing a session on the face chart, printing
+// the aftercare handout, the chart showing both, the front desk seeing only the summary, and the lot recall finding the
 // patient.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { appTest, normalize } from './app.mjs';
+
+/** Where the app "prints" in tests (GLABELLA_PRINT_TO_DIR): there is no printer here. */
+const PRINTED = fs.mkdtempSync(path.join(os.tmpdir(), 'glabella-printed-'));
 
 const INJECTOR = { fullName: 'Nadia Needle', username: 'nadia', role: 'Injector', password: 'sharp enough 123' };
 const RECEPTIONIST = { fullName: 'Rosa Front', username: 'rosa', role: 'Receptionist', password: 'front desk 12345' };
@@ -93,6 +100,19 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   const doses = await app.browser.$$('input[aria-label^="Dose of point"]');
   assert.equal(doses.length, 0, 'a signed session has no dose inputs left');
 
+  // One click from the signed session to the printed handout, with a library article.
+  await app.fill('Your first two weeks after neurotoxin treatment', true);
+  await app.click('Print aftercare handout');
+  await app.waitForText('The aftercare handout was sent to the printer and recorded in the chart.');
+  const printed = path.join(PRINTED, 'handout-1.pdf');
+  assert.ok(fs.existsSync(printed), `nothing was printed to ${PRINTED}`);
+  const handout = normalize(execFileSync('pdftotext', [printed, '-']).toString());
+  for (const expected of ['Honor Blackwood', 'Glabella 20 U, Forehead 10 U', "Crow's feet (left) 12 U", 'lot C1234',
+    'trouble swallowing, speaking or breathing', 'Your first two weeks after neurotoxin treatment']) {
+    assert.ok(handout.includes(expected), `the printed handout lacks ${JSON.stringify(expected)}: ${handout.slice(0, 1500)}`);
+  }
+  await app.screenshot('session-signed');
+
   await app.click('Back to chart');
   await app.waitForH1('Honor Blackwood');
   const summary = app.testId('session-summary');
@@ -101,6 +121,9 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   assert.match(summaryText, /Signed/);
   assert.match(summaryText, /Glabella 20 U, Forehead 10 U, Crow's feet \(left\) 12 U Botox Cosmetic 100 U, lot C1234/);
   assert.match(summaryText, new RegExp(INJECTOR.fullName));
+  const given = app.testId('handout');
+  await given.waitForDisplayed({ timeoutMsg: 'the chart does not list the handout given' });
+  assert.match(normalize(await given.getText()), new RegExp(`printed by ${INJECTOR.fullName}.*Your first two weeks after neurotoxin treatment \\(version 1\\)`));
 
   // The lot recall finds her, with how to reach her.
   await app.click('Lot recall');
@@ -128,4 +151,4 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   assert.equal(amended.rejection?.code, 'auth.forbidden', `amend_session as a receptionist: ${JSON.stringify(amended)}`);
   const recalled = await app.invoke('recall_lot', { lotNumber: 'C1234' });
   assert.equal(recalled.rejection?.code, 'auth.forbidden', `recall_lot as a receptionist: ${JSON.stringify(recalled)}`);
-});
+}, { env: { GLABELLA_PRINT_TO_DIR: PRINTED } });

@@ -39,6 +39,8 @@ pub mod entity {
     pub const PRODUCT: &str = "product";
     pub const LOT: &str = "lot";
     pub const VIAL: &str = "vial";
+    pub const ARTICLE: &str = "article";
+    pub const TEMPLATE: &str = "template";
 }
 
 /// Declares [`Action`] once, so its variants, their stored codes and [`Action::ALL`]
@@ -115,6 +117,17 @@ actions! {
     RecallLookup = "recall.lookup",
     /// A lot recall list was exported: a disclosure of patients' contact details.
     RecallExport = "recall.export",
+    ArticleCreate = "article.create",
+    /// An article was edited (a published save is a new version).
+    ArticleUpdate = "article.update",
+    ArticleExport = "article.export",
+    /// A new version of an aftercare template was saved.
+    TemplateUpdate = "template.update",
+    /// An aftercare handout was printed (a disclosure, recorded on the patient).
+    HandoutPrint = "handout.print",
+    /// An aftercare handout was saved as a PDF file.
+    HandoutSave = "handout.save",
+    HandoutReprint = "handout.reprint",
 }
 
 impl Action {

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_staff_audit.sql"),
     include_str!("../../migrations/0003_sessions_stock.sql"),
+    include_str!("../../migrations/0004_library_handouts.sql"),
 ];
 
 /// The schema version this build of Glabella writes.

@@ -22,6 +22,7 @@ use crate::products::{DoseUnit, TreatmentKind};
 use crate::stock::round;
 use crate::{Error, Result};
 pub use areas::{face_areas, FaceArea};
+pub(crate) use ops::load as load_session;
 pub use ops::{amend_session, list_sessions, open_session, save_session, sign_session, start_session};
 
 /// Days after a session for the default follow-up review.

@@ -295,8 +295,8 @@ fn points(conn: &Connection, session_id: i64) -> Result<Vec<(PointInput, PointDe
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The whole session with its derived figures and warnings.
-fn load(conn: &Connection, id: i64) -> Result<Session> {
+/// The whole session with its derived figures and warnings (not audited: callers are).
+pub(crate) fn load(conn: &Connection, id: i64) -> Result<Session> {
     let mut session = conn
         .prepare_cached(
             "SELECT s.id, s.patient_id, u.display_name, s.started_at, s.kind, s.consent_confirmed, s.consent_version,

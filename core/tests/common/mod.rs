@@ -2,6 +2,8 @@
 //! valid patient to start from.
 #![allow(dead_code)] // each test binary uses its own share of these
 
+pub mod treatment;
+
 use std::path::Path;
 use std::sync::OnceLock;
 

@@ -5,6 +5,8 @@
 
 mod app;
 mod audit;
+mod handouts;
+mod library;
 mod patients;
 mod session;
 mod sessions;
@@ -73,6 +75,24 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             stock::list_recent_vials,
             stock::recall_lot,
             stock::export_recall_csv,
+            library::search_library,
+            library::list_library_tags,
+            library::get_article,
+            library::create_article,
+            library::update_article,
+            library::list_article_versions,
+            library::get_article_version,
+            library::import_articles,
+            library::export_article_markdown,
+            handouts::list_aftercare_templates,
+            handouts::list_template_versions,
+            handouts::save_aftercare_template,
+            handouts::get_handout_paper,
+            handouts::set_handout_paper,
+            handouts::print_handout,
+            handouts::save_handout_pdf,
+            handouts::reprint_handout,
+            handouts::list_handouts,
         ])
 }
 

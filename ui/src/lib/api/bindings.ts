@@ -84,6 +84,37 @@ export const commands = {
 	 *  dialog), audited as a disclosure; returns the path written.
 	 */
 	exportRecallCsv: (lotNumber: string, path: string) => __TAURI_INVOKE<string>("export_recall_csv", { lotNumber, path }),
+	searchLibrary: (query: LibraryQuery) => __TAURI_INVOKE<ArticleHit[]>("search_library", { query }),
+	/**  Every tag in use, for the library's filter. */
+	listLibraryTags: () => __TAURI_INVOKE<string[]>("list_library_tags"),
+	getArticle: (id: number) => __TAURI_INVOKE<Article>("get_article", { id }),
+	createArticle: (form: ArticleForm) => __TAURI_INVOKE<Article>("create_article", { form }),
+	updateArticle: (id: number, form: ArticleForm) => __TAURI_INVOKE<Article>("update_article", { id, form }),
+	listArticleVersions: (id: number) => __TAURI_INVOKE<ArticleVersion[]>("list_article_versions", { id }),
+	getArticleVersion: (id: number, version: number) => __TAURI_INVOKE<ArticleVersion>("get_article_version", { id, version }),
+	/**
+	 *  Imports Markdown files the person picked (read by the page, so the app needs no
+	 *  file-system permission); reports what was imported and what was refused, and why.
+	 */
+	importArticles: (files: ImportFile[]) => __TAURI_INVOKE<ImportReport>("import_articles", { files }),
+	/**  Writes the article as Markdown to `path` (chosen in the native save dialog). */
+	exportArticleMarkdown: (id: number, path: string) => __TAURI_INVOKE<string>("export_article_markdown", { id, path }),
+	listAftercareTemplates: () => __TAURI_INVOKE<AftercareTemplate[]>("list_aftercare_templates"),
+	listTemplateVersions: (kind: TreatmentKind) => __TAURI_INVOKE<AftercareTemplate[]>("list_template_versions", { kind }),
+	/**  Saves a new version of a kind's aftercare template. */
+	saveAftercareTemplate: (kind: TreatmentKind, title: string, body: string) => __TAURI_INVOKE<AftercareTemplate>("save_aftercare_template", { kind, title, body }),
+	getHandoutPaper: () => __TAURI_INVOKE<Paper>("get_handout_paper"),
+	setHandoutPaper: (paper: Paper) => __TAURI_INVOKE<Paper>("set_handout_paper", { paper }),
+	/**
+	 *  Makes the handout of a signed session (with the chosen articles), sends it to the
+	 *  printer and records it; returns the record.
+	 */
+	printHandout: (sessionId: number, articleIds: number[]) => __TAURI_INVOKE<HandoutRecord>("print_handout", { sessionId, articleIds }),
+	/**  Makes the handout and writes it to `path` (chosen in the native save dialog). */
+	saveHandoutPdf: (sessionId: number, articleIds: number[], path: string) => __TAURI_INVOKE<HandoutRecord>("save_handout_pdf", { sessionId, articleIds, path }),
+	/**  Prints a recorded handout again, exactly as it was given. */
+	reprintHandout: (id: number) => __TAURI_INVOKE<HandoutRecord>("reprint_handout", { id }),
+	listHandouts: (patientId: number) => __TAURI_INVOKE<HandoutRecord[]>("list_handouts", { patientId }),
 };
 
 /* Constants */
@@ -131,7 +162,15 @@ export type Action = "login" | "logout" |
 /**  A lot recall look-up showed who received a lot. */
 "recall.lookup" | 
 /**  A lot recall list was exported: a disclosure of patients' contact details. */
-"recall.export";
+"recall.export" | "article.create" | 
+/**  An article was edited (a published save is a new version). */
+"article.update" | "article.export" | 
+/**  A new version of an aftercare template was saved. */
+"template.update" | 
+/**  An aftercare handout was printed (a disclosure, recorded on the patient). */
+"handout.print" | 
+/**  An aftercare handout was saved as a PDF file. */
+"handout.save" | "handout.reprint";
 
 /**  The signed-in person on whose behalf an operation runs. */
 export type Actor = {
@@ -145,6 +184,18 @@ export type AdverseEvent = {
 	what: string,
 	severity: Severity,
 	actionTaken: string,
+};
+
+/**  One version of a template. */
+export type AftercareTemplate = {
+	id: number,
+	kind: TreatmentKind,
+	version: number,
+	title: string,
+	/**  Markdown with `{{placeholders}}`. */
+	body: string,
+	savedAt: string,
+	savedByName: string,
 };
 
 /**  A correction appended to a signed session. */
@@ -188,6 +239,51 @@ export type AreaTotal = {
 	productName: string,
 	dose: number | null,
 	unit: DoseUnit,
+};
+
+/**  An article as the library shows it: its form and its body rendered to safe HTML. */
+export type Article = {
+	id: number,
+	form: ArticleForm,
+	/**  The latest published version (0 if never published). */
+	version: number,
+	updatedAt: string,
+	/**  The body as HTML with nothing active in it (see `markdown::to_html`). */
+	html: string,
+};
+
+/**  What an author edits. */
+export type ArticleForm = {
+	title: string,
+	summary: string,
+	/**  Markdown. */
+	body: string,
+	tags: string[],
+	kinds: TreatmentKind[],
+	/**  A citation or who wrote it. */
+	source: string,
+	published: boolean,
+};
+
+/**  One search result, best first. */
+export type ArticleHit = {
+	id: number,
+	title: string,
+	summary: string,
+	tags: string[],
+	kinds: TreatmentKind[],
+	published: boolean,
+	snippet: SnippetPart[],
+};
+
+/**  An earlier (or the current) published version of an article. */
+export type ArticleVersion = {
+	articleId: number,
+	version: number,
+	savedAt: string,
+	savedByName: string,
+	form: ArticleForm,
+	html: string,
 };
 
 /**  A stored row of the audit log (without its hashes, which only the chain check reads). */
@@ -243,10 +339,63 @@ export type FieldError = {
 	message: string,
 };
 
+/**  An article given with a handout, at the version printed. */
+export type GivenArticle = {
+	id: number,
+	version: number,
+	title: string,
+};
+
+/**  How a handout was given. */
+export type HandoutOutput = 
+/**  Sent to the printer. */
+"print" | 
+/**  Saved as a PDF file. */
+"pdf";
+
+/**  A handout given, as the chart lists it. */
+export type HandoutRecord = {
+	id: number,
+	sessionId: number,
+	givenAt: string,
+	givenByName: string,
+	how: HandoutOutput,
+	templateTitle: string,
+	templateVersion: number,
+	articles: GivenArticle[],
+	/**  SHA-256 of the PDF, hex. */
+	sha256: string,
+};
+
+/**  A Markdown file to import: its name (for the report) and its text. */
+export type ImportFile = {
+	name: string,
+	text: string,
+};
+
+/**  What an import did with each file. */
+export type ImportReport = {
+	imported: ImportedFile[],
+	refused: RefusedFile[],
+};
+
+export type ImportedFile = {
+	file: string,
+	articleId: number,
+	title: string,
+};
+
 /**  The inventory view: lots still in stock, and the alerts. */
 export type Inventory = {
 	lots: Lot[],
 	lowStock: LowStock[],
+};
+
+/**  What the library's search box and filters ask for; empty fields match everything. */
+export type LibraryQuery = {
+	text: string,
+	tag: string | null,
+	kind: TreatmentKind | null,
 };
 
 /**  A lot of a product, with what is left of it. */
@@ -323,6 +472,9 @@ export type NewUser = {
 	role: Role,
 	password: string,
 };
+
+/**  The paper size the clinic prints on. */
+export type Paper = "a4" | "letter";
 
 /**  A stored patient. */
 export type Patient = {
@@ -448,6 +600,11 @@ export type RecallRow = {
 	unit: DoseUnit,
 };
 
+export type RefusedFile = {
+	file: string,
+	reason: string,
+};
+
 /**  A staff member's role. */
 export type Role = 
 /**
@@ -524,6 +681,12 @@ export type Severity = "mild" | "moderate" | "severe";
 
 /**  Sex as recorded on the chart. */
 export type Sex = "female" | "male" | "other" | "unknown";
+
+/**  A piece of a search snippet; `hit` marks the words that matched. */
+export type SnippetPart = {
+	text: string,
+	hit: boolean,
+};
 
 /**  What kind of treatment a product, or a session, is. */
 export type TreatmentKind = "neurotoxin" | "filler" | "other";

@@ -34,4 +34,11 @@ export const ACTION_LABELS: Record<Action, string> = {
   'vial.open': 'Opened a vial',
   'recall.lookup': 'Looked up a lot recall',
   'recall.export': 'Exported a lot recall',
+  'article.create': 'Added an article',
+  'article.update': 'Edited an article',
+  'article.export': 'Exported an article',
+  'template.update': 'Edited an aftercare template',
+  'handout.print': 'Printed a handout',
+  'handout.save': 'Saved a handout as PDF',
+  'handout.reprint': 'Reprinted a handout',
 };

@@ -26,7 +26,7 @@ const SIGNED: SessionSummary = {
 };
 
 function show(p: ReturnType<typeof patient>, role: Role = 'receptionist', sessions: SessionSummary[] = []) {
-  mockIPC((cmd) => (cmd === 'list_patient_sessions' ? sessions : null));
+  mockIPC((cmd) => (cmd === 'list_patient_sessions' ? sessions : cmd === 'list_handouts' ? [] : null));
   render(PatientChart, {
     patient: p,
     role,

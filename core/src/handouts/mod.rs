@@ -1,0 +1,18 @@
+//! Aftercare handouts: the clinic's templates (`templates`), the document's data
+//! (`document`), the PDF typeset with Typst (`pdf`), and the record of each handout
+//! given (`records`).
+
+mod document;
+mod pdf;
+mod records;
+mod templates;
+
+pub use document::*;
+pub use pdf::render_pdf;
+pub use records::{
+    give_handout, handout_paper, list_handouts, reprint_handout, set_handout_paper, GivenArticle, HandoutOutput,
+    HandoutRecord,
+};
+pub use templates::{
+    current_templates, save_template, seed_templates, template_versions, AftercareTemplate, PLACEHOLDERS,
+};

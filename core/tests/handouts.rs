@@ -1,0 +1,323 @@
+//! The aftercare handout PDF, read back as a patient's printer would get it: its text
+//! extracted with `pdftotext`, its pages measured with `pdfinfo`, its images listed
+//! with `pdfimages` (all poppler-utils; `scripts/setup.sh tests` installs them).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use glabella_core::handouts::{render_pdf, Block, ClinicHeader, HandoutArticle, HandoutInput, Paper, Span};
+use glabella_core::Error;
+
+/// A valid 1×1 PNG (one teal pixel).
+const TINY_PNG: [u8; 69] = [
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x90, 0x8f, 0x4f, 0x03, 0x00, 0x01, 0x85, 0x00, 0xe5, 0x7a, 0x5c, 0xc7, 0x6a,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+fn plain(text: &str) -> Span {
+    Span { text: text.into(), strong: false, emph: false }
+}
+
+fn bold(text: &str) -> Span {
+    Span { text: text.into(), strong: true, emph: false }
+}
+
+fn italic(text: &str) -> Span {
+    Span { text: text.into(), strong: false, emph: true }
+}
+
+fn paragraph(spans: Vec<Span>) -> Block {
+    Block::Paragraph { spans }
+}
+
+fn bullets(items: &[&str]) -> Block {
+    Block::List { ordered: false, items: items.iter().map(|i| vec![plain(i)]).collect() }
+}
+
+/// What a clinic would really print after a toxin treatment.
+fn neurotoxin_handout() -> HandoutInput {
+    HandoutInput {
+        paper: Paper::A4,
+        clinic: ClinicHeader {
+            name: "Glabella Demo Clinic".into(),
+            address: "12 Harley Lane, Bristol BS1 4DJ".into(),
+            phone: "0117 496 0123".into(),
+        },
+        logo: None,
+        patient_name: "Amelia Hart".into(),
+        session_date: "29 November 2026".into(),
+        title: "Aftercare after your neurotoxin treatment".into(),
+        treated: vec![
+            "Glabella 20 U, Forehead 10 U — Botox Cosmetic 100 U, lot C1234".into(),
+            "Crow's feet 24 U — Botox Cosmetic 100 U, lot C1234, C1240".into(),
+        ],
+        instructions: vec![
+            paragraph(vec![plain("Hello Amelia,")]),
+            paragraph(vec![plain("Here is how to look after the treated area over the next day.")]),
+            Block::Heading { level: 2, spans: vec![plain("For the next 4 hours")] },
+            Block::List {
+                ordered: false,
+                items: vec![
+                    vec![plain("Please "), bold("stay upright"), plain(". Sitting, standing and walking are all fine.")],
+                    vec![bold("Don't rub or massage"), plain(" the treated area.")],
+                ],
+            },
+            Block::Heading { level: 2, spans: vec![plain("For the next 24 hours")] },
+            bullets(&["Avoid strenuous exercise and alcohol.", "Avoid saunas, steam rooms and very hot baths."]),
+            Block::Heading { level: 2, spans: vec![plain("What to expect")] },
+            paragraph(vec![
+                plain("Any small bumps or redness usually fade within an hour. You should start to notice a change after "),
+                italic("3 to 5 days"),
+                plain(", with the "),
+                bold("full effect at about 14 days"),
+                plain("."),
+            ]),
+            Block::Heading { level: 3, spans: vec![plain("Taking photos")] },
+            Block::List {
+                ordered: true,
+                items: vec![vec![plain("Use the same light each time.")], vec![plain("Frown, then relax.")]],
+            },
+        ],
+        warnings: vec![Block::List {
+            ordered: false,
+            items: vec![
+                vec![
+                    bold("Emergency: "),
+                    plain("trouble swallowing, speaking or breathing — get emergency care now (call 999)."),
+                ],
+                vec![bold("Call us: "), plain("a drooping eyelid or brow — call the clinic on 0117 496 0123.")],
+            ],
+        }],
+        follow_up_date: "13 December 2026".into(),
+        articles: vec![HandoutArticle {
+            title: "How botulinum toxin works".into(),
+            blocks: vec![
+                Block::Heading { level: 2, spans: vec![plain("Relaxing the muscle")] },
+                paragraph(vec![
+                    plain("Botulinum toxin relaxes the muscles that cause frown lines by blocking the nerve signal. "),
+                    italic("It wears off gradually"),
+                    plain(" over three to four months."),
+                ]),
+            ],
+            source: "NHS: Botox injections, reviewed 2025".into(),
+        }],
+        created_at: "2026-11-29T10:15:00.000Z".into(),
+        footer: "Given by Nadia Needle on 29 November 2026 · Glabella Demo Clinic".into(),
+    }
+}
+
+/// Runs a poppler tool on the PDF and returns its standard output.
+fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("handout.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) could not run: {e}"));
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The PDF's text with every run of white space (line and page breaks too) as one space.
+fn text_of(pdf: &[u8]) -> String {
+    poppler("pdftotext", pdf, &[]).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn handout_prints_the_session_instructions_and_warnings() {
+    let pdf = render_pdf(&neurotoxin_handout()).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = text_of(&pdf);
+    for expected in [
+        "Glabella Demo Clinic",
+        "12 Harley Lane, Bristol BS1 4DJ",
+        "0117 496 0123",
+        "Aftercare after your neurotoxin treatment",
+        "Amelia Hart",
+        "29 November 2026",
+        "What was done",
+        "Glabella 20 U, Forehead 10 U — Botox Cosmetic 100 U, lot C1234",
+        "Crow's feet 24 U — Botox Cosmetic 100 U, lot C1234, C1240",
+        "Please stay upright. Sitting, standing and walking are all fine.",
+        "Don't rub or massage the treated area.",
+        "For the next 24 hours",
+        "with the full effect at about 14 days.",
+        "Use the same light each time.",
+        "Warning signs — what to do",
+        "Emergency: trouble swallowing, speaking or breathing — get emergency care now (call 999).",
+        "Call us: a drooping eyelid or brow — call the clinic on 0117 496 0123.",
+        "Your follow-up appointment: 13 December 2026",
+        "How botulinum toxin works",
+        "Source: NHS: Botox injections, reviewed 2025",
+        "Given by Nadia Needle on 29 November 2026 · Glabella Demo Clinic",
+        "Page 1 of",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn no_follow_up_line_without_a_date() {
+    let mut input = neurotoxin_handout();
+    input.follow_up_date = String::new();
+    let text = text_of(&render_pdf(&input).unwrap());
+    assert!(!text.contains("follow-up appointment"), "{text}");
+    assert!(text.contains("Amelia Hart"));
+}
+
+#[test]
+fn a_handout_with_only_the_essentials_renders() {
+    let mut input = neurotoxin_handout();
+    input.treated.clear();
+    input.instructions.clear();
+    input.warnings.clear();
+    input.follow_up_date.clear();
+    input.articles = vec![HandoutArticle { title: "Empty".into(), blocks: vec![], source: "Nobody".into() }];
+    input.instructions.push(paragraph(vec![]));
+    let text = text_of(&render_pdf(&input).unwrap());
+    assert!(text.contains("Amelia Hart") && text.contains("Source: Nobody"), "{text}");
+    assert!(!text.contains("What was done") && !text.contains("Warning signs"), "{text}");
+}
+
+#[test]
+fn hostile_values_are_printed_literally_never_run() {
+    let mut input = neurotoxin_handout();
+    input.patient_name = r#"#read("/etc/passwd")"#.into();
+    input.treated.push("<script>alert(1)</script>".into());
+    input.clinic.phone = "{{clinic.phone}}".into();
+    input.instructions.push(paragraph(vec![plain("**bold**")]));
+    input.instructions.push(paragraph(vec![plain("$x^2$ #set page(width: 1cm)")]));
+    input.footer = "]) #pagebreak() //".into();
+    let pdf = render_pdf(&input).unwrap();
+    let text = text_of(&pdf);
+    for literal in [
+        r#"#read("/etc/passwd")"#,
+        "<script>alert(1)</script>",
+        "{{clinic.phone}}",
+        "**bold**",
+        "$x^2$ #set page(width: 1cm)",
+        "]) #pagebreak() //",
+    ] {
+        assert!(text.contains(literal), "{literal:?} not printed as written in:\n{text}");
+    }
+    assert!(!text.contains("root:x:0:0"), "the template read /etc/passwd:\n{text}");
+    // The page is still A4: `#set page(width: 1cm)` was text, not a rule.
+    assert!(poppler("pdfinfo", &pdf, &[]).contains("(A4)"));
+}
+
+#[test]
+fn same_input_gives_identical_bytes() {
+    let input = neurotoxin_handout();
+    let first = render_pdf(&input).unwrap();
+    let again = render_pdf(&input).unwrap();
+    assert!(first == again, "two renders of the same handout differ");
+
+    // …and the date written is the handout's, not the clock's.
+    assert!(poppler("pdfinfo", &first, &["-isodates"]).contains("2026-11-29T10:15:00"));
+    let mut later = input.clone();
+    later.created_at = "2026-11-30T08:00:00Z".into();
+    assert!(render_pdf(&later).unwrap() != first);
+}
+
+#[test]
+fn paper_sets_the_page_size() {
+    let mut input = neurotoxin_handout();
+    let a4 = poppler("pdfinfo", &render_pdf(&input).unwrap(), &[]);
+    input.paper = Paper::Letter;
+    let letter = poppler("pdfinfo", &render_pdf(&input).unwrap(), &[]);
+    assert!(a4.contains("595.276 x 841.89 pts (A4)"), "{a4}");
+    assert!(letter.contains("612 x 792 pts (letter)"), "{letter}");
+}
+
+#[test]
+fn logo_is_printed_when_given() {
+    let mut input = neurotoxin_handout();
+    let without = poppler("pdfimages", &render_pdf(&input).unwrap(), &["-list"]);
+    input.logo = Some(TINY_PNG.to_vec());
+    let pdf = render_pdf(&input).unwrap();
+    let with = poppler("pdfimages", &pdf, &["-list"]);
+    // `-list` prints two header lines, then one line per image.
+    assert_eq!(without.lines().count(), 2, "{without}");
+    assert_eq!(with.lines().count(), 3, "{with}");
+    assert!(text_of(&pdf).contains("Glabella Demo Clinic"));
+}
+
+#[test]
+fn a_broken_logo_is_an_internal_error_with_typst_s_reason() {
+    let mut input = neurotoxin_handout();
+    input.logo = Some(b"not an image".to_vec());
+    match render_pdf(&input) {
+        Err(Error::Internal(message)) => assert!(message.contains("image"), "{message}"),
+        other => panic!("expected an internal error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_bad_creation_time_is_refused() {
+    let mut input = neurotoxin_handout();
+    input.created_at = "yesterday".into();
+    let err = render_pdf(&input).unwrap_err();
+    assert_eq!((err.code(), err.field()), ("validation", Some("createdAt")));
+}
+
+#[test]
+fn long_articles_flow_onto_more_pages_with_numbered_footers() {
+    let mut input = neurotoxin_handout();
+    let sentence = "Most people notice the full effect at two weeks and it lasts three to four months. ";
+    input.articles.push(HandoutArticle {
+        title: "Living with your results".into(),
+        blocks: (0..12).map(|_| paragraph(vec![plain(&sentence.repeat(5))])).collect(),
+        source: "Glabella clinical team".into(),
+    });
+    let pdf = render_pdf(&input).unwrap();
+    let pages: usize = poppler("pdfinfo", &pdf, &[])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    assert!(pages >= 2, "{pages} page(s)");
+    let text = text_of(&pdf);
+    assert!(text.contains(&format!("Page 1 of {pages}")) && text.contains(&format!("Page {pages} of {pages}")));
+    assert!(text.contains("Source: Glabella clinical team"));
+}
+
+/// Not an assertion (timings belong to benchmarks): prints how long the first render
+/// (fonts parsed, Typst set up) and a warm one take. Run alone, in release, to read it:
+/// `cargo test --release -p glabella-core --test handouts render_timings -- --nocapture`.
+#[test]
+fn render_timings() {
+    let input = neurotoxin_handout();
+    let start = Instant::now();
+    render_pdf(&input).unwrap();
+    let first = start.elapsed();
+    let mut warm: Vec<_> = (0..20)
+        .map(|i| {
+            let mut input = input.clone();
+            input.patient_name = format!("Patient {i}");
+            let start = Instant::now();
+            render_pdf(&input).unwrap();
+            start.elapsed()
+        })
+        .collect();
+    warm.sort();
+    eprintln!("handout render: first {first:?}, warm median {:?} (min {:?}, max {:?})", warm[10], warm[0], warm[19]);
+}
+
+/// Writes an example handout for looking at (DESIGN.md: "Render a handout PDF to PNG
+/// with pdftoppm and look at it"):
+/// `cargo test -p glabella-core --test handouts write_example -- --ignored`, then
+/// `pdftoppm -png -r 80 /tmp/handout.pdf /tmp/handout`.
+#[test]
+#[ignore]
+fn write_example() {
+    let mut input = neurotoxin_handout();
+    input.logo = std::env::var("HANDOUT_LOGO").ok().map(|p| std::fs::read(p).unwrap()).or(Some(TINY_PNG.to_vec()));
+    let out = std::env::var("HANDOUT_OUT").unwrap_or("/tmp/handout.pdf".into());
+    std::fs::write(Path::new(&out), render_pdf(&input).unwrap()).unwrap();
+}
