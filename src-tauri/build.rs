@@ -58,6 +58,8 @@ const COMMANDS: &[&str] = &[
     "save_aftercare_template",
     "get_handout_paper",
     "set_handout_paper",
+    "get_clinic_logo",
+    "set_clinic_logo",
     "print_handout",
     "save_handout_pdf",
     "reprint_handout",

@@ -1,5 +1,6 @@
 -- Version 4: the article library (with full-text search and versions), the clinic's
--- aftercare templates (versioned) and the record of every handout given.
+-- aftercare templates (versioned), its logo for the handouts' header, and the record
+-- of every handout given.
 
 CREATE TABLE articles (
     id          INTEGER PRIMARY KEY,
@@ -85,6 +86,13 @@ CREATE TRIGGER aftercare_templates_no_update BEFORE UPDATE ON aftercare_template
 BEGIN
     SELECT RAISE(ABORT, 'template versions are kept as they were saved');
 END;
+
+-- The clinic's logo (PNG or JPEG), printed at the top of handouts; at most one.
+CREATE TABLE clinic_logo (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    image     BLOB NOT NULL,
+    saved_at  TEXT NOT NULL
+);
 
 -- Each handout given: what went into it (the template and article versions, and the
 -- exact data it was typeset from, so a reprint is the same document), by whom, when,

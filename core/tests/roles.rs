@@ -83,7 +83,7 @@ fn lot_form() -> LotForm {
 
 /// (command, who may call it, what it does in the core). Commands about one's own
 /// session (setup, sign in/out, lock, keep alive, own password, reading the clinic's
-/// settings and handout paper size
+/// settings, handout paper size and logo
 /// name) need no role and are covered in tests/clinic.rs.
 const TABLE: &[(&str, &[Role], Operation)] = &[
     ("search_patients", ALL, |c, a| c.db().read(|t| patients::search_patients(t, a, "ann", false)).map(drop)),
@@ -158,6 +158,7 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
             .map(drop)
     }),
     ("set_handout_paper", ADMIN, |c, a| c.db().write(|t| handouts::set_handout_paper(t, a, Paper::Letter)).map(drop)),
+    ("set_clinic_logo", ADMIN, |c, a| c.db().write(|t| handouts::set_clinic_logo(t, a, &[])).map(drop)),
     ("print_handout", ALL, |c, a| {
         c.db().write(|t| handouts::give_handout(t, a, SIGNED, &[1], HandoutOutput::Print, chrono::Utc::now())).map(drop)
     }),

@@ -77,6 +77,37 @@ pub fn set_handout_paper(conn: &Connection, actor: &Actor, paper: Paper) -> Resu
     Ok(paper)
 }
 
+/// The largest logo accepted, in bytes.
+const LOGO_MAX: usize = 2 * 1024 * 1024;
+
+/// The clinic's logo, if it has one.
+pub fn clinic_logo(conn: &Connection) -> Result<Option<Vec<u8>>> {
+    Ok(conn.prepare_cached("SELECT image FROM clinic_logo WHERE id = 1")?.query_row([], |r| r.get(0)).optional()?)
+}
+
+/// Sets the logo printed on handouts (a PNG or JPEG file's bytes), or removes it when
+/// `image` is empty.
+pub fn set_clinic_logo(conn: &Connection, actor: &Actor, image: &[u8]) -> Result<()> {
+    actor.require(Permission::ManageSettings)?;
+    if image.is_empty() {
+        conn.execute("DELETE FROM clinic_logo", [])?;
+    } else {
+        let png = image.starts_with(b"\x89PNG\r\n\x1a\n");
+        let jpeg = image.starts_with(&[0xff, 0xd8, 0xff]);
+        if !(png || jpeg) || image.len() > LOGO_MAX {
+            return Err(Error::invalid("logo", "The logo must be a PNG or JPEG image of at most 2 MB."));
+        }
+        conn.prepare_cached(
+            "INSERT INTO clinic_logo (id, image, saved_at) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET image = ?1, saved_at = ?2",
+        )?
+        .execute(params![image, Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)])?;
+    }
+    let what = if image.is_empty() { "removed" } else { "set" };
+    audit::record(conn, &actor.audit(Action::SettingChange).on(entity::SETTING, "clinic_logo").described(what))?;
+    Ok(())
+}
+
 /// Makes the handout of a signed session with the chosen (published) articles, records
 /// it and returns the record with the PDF.
 pub fn give_handout(
@@ -270,7 +301,7 @@ fn handout_input(
             address: settings.clinic_address,
             phone: settings.clinic_phone.clone(),
         },
-        logo: None,
+        logo: clinic_logo(conn)?,
         patient_name: format!("{given_name} {family_name}"),
         session_date,
         title: title.to_string(),

@@ -55,6 +55,20 @@ pub async fn set_handout_paper(state: State<'_, AppState>, paper: Paper) -> Resu
     as_actor(state, move |clinic, actor| clinic.db().write(|tx| handouts::set_handout_paper(tx, actor, paper))).await
 }
 
+/// The clinic's logo (PNG or JPEG bytes), if it has one.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_clinic_logo(state: State<'_, AppState>) -> Result<Option<Vec<u8>>, ApiError> {
+    as_actor(state, move |clinic, _| clinic.db().read(handouts::clinic_logo)).await
+}
+
+/// Sets the logo printed on handouts; an empty image removes it.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_clinic_logo(state: State<'_, AppState>, image: Vec<u8>) -> Result<(), ApiError> {
+    as_actor(state, move |clinic, actor| clinic.db().write(|tx| handouts::set_clinic_logo(tx, actor, &image))).await
+}
+
 /// Makes the handout of a signed session (with the chosen articles), sends it to the
 /// printer and records it; returns the record.
 #[tauri::command]

@@ -89,6 +89,8 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             handouts::save_aftercare_template,
             handouts::get_handout_paper,
             handouts::set_handout_paper,
+            handouts::get_clinic_logo,
+            handouts::set_clinic_logo,
             handouts::print_handout,
             handouts::save_handout_pdf,
             handouts::reprint_handout,

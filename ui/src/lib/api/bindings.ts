@@ -105,6 +105,10 @@ export const commands = {
 	saveAftercareTemplate: (kind: TreatmentKind, title: string, body: string) => __TAURI_INVOKE<AftercareTemplate>("save_aftercare_template", { kind, title, body }),
 	getHandoutPaper: () => __TAURI_INVOKE<Paper>("get_handout_paper"),
 	setHandoutPaper: (paper: Paper) => __TAURI_INVOKE<Paper>("set_handout_paper", { paper }),
+	/**  The clinic's logo (PNG or JPEG bytes), if it has one. */
+	getClinicLogo: () => __TAURI_INVOKE<number[] | null>("get_clinic_logo"),
+	/**  Sets the logo printed on handouts; an empty image removes it. */
+	setClinicLogo: (image: number[]) => __TAURI_INVOKE<null>("set_clinic_logo", { image }),
 	/**
 	 *  Makes the handout of a signed session (with the chosen articles), sends it to the
 	 *  printer and records it; returns the record.
