@@ -2,20 +2,14 @@
 //! extracted with `pdftotext`, its pages measured with `pdfinfo`, its images listed
 //! with `pdfimages` (all poppler-utils; `scripts/setup.sh tests` installs them).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 use glabella_core::handouts::{render_pdf, Block, ClinicHeader, HandoutArticle, HandoutInput, Paper, Span};
 use glabella_core::Error;
-
-/// A valid 1×1 PNG (one teal pixel).
-const TINY_PNG: [u8; 69] = [
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49,
-    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x90, 0x8f, 0x4f, 0x03, 0x00, 0x01, 0x85, 0x00, 0xe5, 0x7a, 0x5c, 0xc7, 0x6a,
-    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-];
 
 fn plain(text: &str) -> Span {
     Span { text: text.into(), strong: false, emph: false }
@@ -239,7 +233,7 @@ fn paper_sets_the_page_size() {
 fn logo_is_printed_when_given() {
     let mut input = neurotoxin_handout();
     let without = poppler("pdfimages", &render_pdf(&input).unwrap(), &["-list"]);
-    input.logo = Some(TINY_PNG.to_vec());
+    input.logo = Some(common::TINY_PNG.to_vec());
     let pdf = render_pdf(&input).unwrap();
     let with = poppler("pdfimages", &pdf, &["-list"]);
     // `-list` prints two header lines, then one line per image.
@@ -317,7 +311,8 @@ fn render_timings() {
 #[ignore]
 fn write_example() {
     let mut input = neurotoxin_handout();
-    input.logo = std::env::var("HANDOUT_LOGO").ok().map(|p| std::fs::read(p).unwrap()).or(Some(TINY_PNG.to_vec()));
+    input.logo =
+        std::env::var("HANDOUT_LOGO").ok().map(|p| std::fs::read(p).unwrap()).or(Some(common::TINY_PNG.to_vec()));
     let out = std::env::var("HANDOUT_OUT").unwrap_or("/tmp/handout.pdf".into());
     std::fs::write(Path::new(&out), render_pdf(&input).unwrap()).unwrap();
 }

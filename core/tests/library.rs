@@ -52,14 +52,6 @@ fn pdf_text(pdf: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A valid 1×1 PNG.
-const TINY_PNG: [u8; 69] = [
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49,
-    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x90, 0x8f, 0x4f, 0x03, 0x00, 0x01, 0x85, 0x00, 0xe5, 0x7a, 0x5c, 0xc7, 0x6a,
-    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-];
-
 /// How many images a PDF holds, as `pdfimages -list` counts them.
 fn pdf_images(pdf: &[u8]) -> usize {
     let dir = tempfile::tempdir().unwrap();
@@ -178,7 +170,7 @@ fn a_handout_from_a_signed_session_prints_the_facts_literally_and_reprints_ident
     .unwrap();
     let not_an_image = c.db.write(|t| handouts::set_clinic_logo(t, &admin, b"GIF89a"));
     assert_eq!(not_an_image.unwrap_err().field(), Some("logo"));
-    c.db.write(|t| handouts::set_clinic_logo(t, &admin, &TINY_PNG)).unwrap();
+    c.db.write(|t| handouts::set_clinic_logo(t, &admin, &common::TINY_PNG)).unwrap();
     let draft =
         c.db.write(|t| sessions::start_session(t, &c.injector, patient, TreatmentKind::Neurotoxin, now())).unwrap();
     let form = signable(&draft, vec![point(&c.vial, "glabella", 20.0), point(&c.vial, "forehead", 10.0)]);
