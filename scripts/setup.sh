@@ -33,7 +33,7 @@ fi
 for tool in cargo node npm; do
   if ! command -v "$tool" >/dev/null; then
     case $tool in
-      cargo) echo "Missing: Rust (cargo). Install it from rustup (Rust 1.90 or newer)." >&2 ;;
+      cargo) echo "Missing: Rust (cargo). Install it from rustup (Rust 1.92 or newer)." >&2 ;;
       *) echo "Missing: Node.js 20 or newer with npm ($tool not found)." >&2 ;;
     esac
     exit 1
