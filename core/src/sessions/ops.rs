@@ -374,9 +374,15 @@ pub(crate) fn load(conn: &Connection, id: i64) -> Result<Session> {
 /// holds, a single-patient vial used for a second patient.
 fn warnings(conn: &Connection, s: &Session) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    let product_of: HashMap<&str, i64> = s.points.iter().map(|p| (p.product_name.as_str(), p.product_id)).collect();
+    // Each product of the session read once: its kind and dose scale.
+    let mut products = HashMap::new();
+    for p in &s.points {
+        if !products.contains_key(p.product_name.as_str()) {
+            products.insert(p.product_name.as_str(), get_product(conn, p.product_id)?);
+        }
+    }
     for total in &s.area_totals {
-        let product = get_product(conn, product_of[total.product_name.as_str()])?;
+        let product = &products[total.product_name.as_str()];
         if product.form.kind == TreatmentKind::Neurotoxin {
             out.extend(dose_advice(total, (product.form.dose_scale_min, product.form.dose_scale_max)));
         }
