@@ -8,12 +8,16 @@
 //! wrapped (see `db::keys`).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
-use crate::audit::{self, entity, Action, AuditEntry, AuditFilter, NewEntry};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::audit::{self, entity, Action, NewEntry};
 use crate::auth::settings::{self, ClinicSettings};
 use crate::auth::users::{self, NewUser, User};
 use crate::auth::{Actor, Permission, Role};
+use crate::clock::{self, Clock};
 use crate::db::keys::KdfParams;
 use crate::db::{self, DatabaseKey, KeyFile, RecoveryKey, DB_FILE};
 use crate::{Db, Error, Result};
@@ -23,6 +27,8 @@ pub struct Clinic {
     db: Db,
     key: DatabaseKey,
     keys: Mutex<KeyFile>,
+    /// The idle lock setting, kept here so checking it costs no read per operation.
+    idle_lock_minutes: AtomicU32,
 }
 
 impl std::fmt::Debug for Clinic {
@@ -67,8 +73,7 @@ impl Clinic {
         let actor = db.write(|tx| {
             settings::store_settings(tx, clinic)?;
             let user = users::insert_user(tx, &admin)?;
-            let actor =
-                Actor { user_id: user.id, username: user.username, display_name: user.display_name, role: Role::Admin };
+            let actor = Actor::new(user.id, user.username, user.display_name, Role::Admin);
             audit::record(tx, &actor.audit(Action::Setup).on(entity::SETTING, "clinic"))?;
             audit::record(
                 tx,
@@ -77,7 +82,7 @@ impl Clinic {
             audit::record(tx, &actor.audit(Action::Login).on(entity::USER, actor.user_id))?;
             Ok(actor)
         })?;
-        Ok(SetUp { clinic: Clinic { db, key, keys: Mutex::new(keys) }, admin: actor, recovery_key })
+        Ok(SetUp { clinic: Clinic::new(db, key, keys)?, admin: actor, recovery_key })
     }
 
     /// Opens the clinic in `dir` with a user's password and signs them in. Any failure
@@ -85,7 +90,7 @@ impl Clinic {
     pub fn sign_in(dir: &Path, username: &str, password: &str) -> Result<(Clinic, Actor)> {
         let keys = KeyFile::load(dir)?;
         let key = keys.unwrap_with_password(username, password)?;
-        let clinic = Clinic { db: open_db(dir, &key)?, key, keys: Mutex::new(keys) };
+        let clinic = Clinic::new(open_db(dir, &key)?, key, keys)?;
         let actor = clinic.authenticate(username, password)?;
         Ok((clinic, actor))
     }
@@ -94,12 +99,37 @@ impl Clinic {
     pub fn open_with_recovery(dir: &Path, recovery: &str) -> Result<Clinic> {
         let keys = KeyFile::load(dir)?;
         let key = keys.unwrap_with_recovery(&RecoveryKey::parse(recovery)?)?;
-        Ok(Clinic { db: open_db(dir, &key)?, key, keys: Mutex::new(keys) })
+        Clinic::new(open_db(dir, &key)?, key, keys)
+    }
+
+    fn new(db: Db, key: DatabaseKey, keys: KeyFile) -> Result<Clinic> {
+        let minutes = db.read(settings::get_settings)?.idle_lock_minutes;
+        Ok(Clinic { db, key, keys: Mutex::new(keys), idle_lock_minutes: AtomicU32::new(minutes) })
     }
 
     /// The database.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// Runs the clinic on `clock` from now on (its database's connections included).
+    pub fn set_clock(&self, clock: Arc<dyn Clock>) {
+        self.db.clock().set(clock);
+    }
+
+    /// The current instant by the clinic's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.db.clock().now()
+    }
+
+    /// The clinic's local date by its clock.
+    pub fn today(&self) -> NaiveDate {
+        clock::local_date(self.now())
+    }
+
+    /// Minutes without activity after which a desk locks (a clinic setting).
+    pub fn idle_lock_minutes(&self) -> u32 {
+        self.idle_lock_minutes.load(Ordering::Relaxed)
     }
 
     /// The folder the clinic lives in.
@@ -215,30 +245,13 @@ impl Clinic {
 
     /// Changes the clinic's settings (admins only).
     pub fn update_settings(&self, actor: &Actor, new: &ClinicSettings) -> Result<ClinicSettings> {
-        self.db.write(|tx| {
+        let saved = self.db.write(|tx| {
             let saved = settings::update_settings(tx, actor, new)?;
             audit::record(tx, &actor.audit(Action::SettingChange).on(entity::SETTING, "clinic"))?;
             Ok(saved)
-        })
-    }
-
-    /// Audit entries matching `filter`, newest first (admins only).
-    pub fn audit_entries(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        actor.require(Permission::ViewAudit)?;
-        self.db.read(|c| audit::list_entries(c, filter))
-    }
-
-    /// The entries matching `filter` as CSV (admins only). The export is itself audited.
-    pub fn export_audit(&self, actor: &Actor, filter: &AuditFilter) -> Result<String> {
-        actor.require(Permission::ViewAudit)?;
-        self.db.write(|tx| {
-            let entries = audit::list_entries(tx, filter)?;
-            audit::record(
-                tx,
-                &actor.audit(Action::AuditExport).described(format!("{} entries exported as CSV", entries.len())),
-            )?;
-            Ok(audit::to_csv(&entries))
-        })
+        })?;
+        self.idle_lock_minutes.store(saved.idle_lock_minutes, Ordering::Relaxed);
+        Ok(saved)
     }
 
     /// Runs `change` on the key file and saves it. Called inside the database write it

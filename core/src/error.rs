@@ -14,7 +14,7 @@ pub enum Error {
     Validation(Vec<FieldError>),
     /// A patient with the same name and date of birth is already registered.
     #[error("A patient with the same name and date of birth is already registered.")]
-    DuplicatePatient { existing: Vec<crate::patients::PatientSummary> },
+    DuplicatePatient { existing: Vec<crate::types::PatientSummary> },
     /// The requested record does not exist.
     #[error("{0} was not found.")]
     NotFound(&'static str),
@@ -65,6 +65,12 @@ pub enum Error {
     /// A signed session was to be changed; corrections are amendments.
     #[error("This session is signed and cannot be changed. Add an amendment instead.")]
     SessionSigned,
+    /// The printer refused a document, or did not answer in time.
+    #[error("{0}")]
+    PrintFailed(String),
+    /// A file the person chose could not be written.
+    #[error("{0}")]
+    SaveFailed(String),
     /// A file-system problem, such as an unwritable data folder.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -95,6 +101,8 @@ impl Error {
             Error::Database(_) => "db.error",
             Error::LotExpired { .. } => "lot.expired",
             Error::SessionSigned => "session.signed",
+            Error::PrintFailed(_) => "print.failed",
+            Error::SaveFailed(_) => "file.not_saved",
             Error::Io(_) => "io",
         }
     }
@@ -132,7 +140,7 @@ pub struct ApiError {
     pub message: String,
     pub field: Option<String>,
     pub field_errors: Vec<FieldError>,
-    pub duplicates: Vec<crate::patients::PatientSummary>,
+    pub duplicates: Vec<crate::types::PatientSummary>,
 }
 
 impl From<Error> for ApiError {

@@ -2,27 +2,39 @@
 //! front office. It knows nothing of Tauri or of windows, so the desktop shell, the
 //! admin CLI, the tests and the benchmarks all drive the very same code.
 //!
-//! Layers, lowest first: `error` → `db` (connections, migrations) → `audit` →
-//! features (`patients`; `products` → `stock` → `sessions`; `articles`; `handouts` on
-//! sessions and articles). Nothing lower imports anything higher, with one exception:
-//! `db::check` verifies the audit chain, since the health check covers the whole file.
+//! Layers, lowest first; nothing imports a layer above it (a test checks this):
+//! 1. plain parts with no crate imports but the error: `error`, `types`, `text`,
+//!    `csv`, `markdown`, `clock`, `paths`, `printing`;
+//! 2. `db` (connections, key file, migrations), then `files` (saving exports);
+//! 3. `audit`, then `auth` (roles, accounts, settings, the sign-in throttle);
+//! 4. the features: `patients`; `products` → `stock` → `sessions`; `articles`;
+//!    `handouts` (on sessions and articles);
+//! 5. `clinic` (the open database with its key file) and `check` (the health check),
+//!    then `demo` (generated clinics);
+//! 6. `api`, the front door: one function per operation the UI can call.
 
+pub mod api;
 pub mod articles;
 pub mod audit;
 pub mod auth;
+pub mod check;
 pub mod clinic;
+pub mod clock;
 pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod handouts;
 pub mod markdown;
 pub mod paths;
 pub mod patients;
+pub mod printing;
 pub mod products;
 pub mod sessions;
 pub mod stock;
 pub mod text;
+pub mod types;
 
 pub use db::Db;
 pub use error::{Error, Result};

@@ -6,7 +6,38 @@
 
 use pulldown_cmark::{html, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::handouts::{Block, Span};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// A run of text with one style.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Span {
+    /// Shown exactly as written.
+    pub text: String,
+    pub strong: bool,
+    pub emph: bool,
+}
+
+/// A heading, paragraph or list of the instructions, warnings or an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Block {
+    /// Levels 1 and 2 (Markdown `#`, `##`) print as a sub-heading of their section,
+    /// level 3 and deeper one step smaller.
+    Heading {
+        level: u8,
+        spans: Vec<Span>,
+    },
+    Paragraph {
+        spans: Vec<Span>,
+    },
+    /// Each item is one line of spans.
+    List {
+        ordered: bool,
+        items: Vec<Vec<Span>>,
+    },
+}
 
 /// Front matter and body of a Markdown file: `---` lines around `key: value` pairs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

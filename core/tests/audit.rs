@@ -198,7 +198,7 @@ fn check_names_the_first_broken_row() {
     five_views(&db);
     let path = dir.path().join(db::DB_FILE);
 
-    let report = db::check(&path, common::key()).unwrap();
+    let report = glabella_core::check::check(&path, common::key()).unwrap();
     assert_eq!(report.problems, 0, "{:?}", report.lines);
     assert!(
         report.lines.iter().any(|l| l.starts_with("audit log: 5 entries, hash chain intact")),
@@ -207,7 +207,7 @@ fn check_names_the_first_broken_row() {
     );
 
     tamper(&db).execute("UPDATE audit_log SET username = 'someone else' WHERE id = 2", []).unwrap();
-    let report = db::check(&path, common::key()).unwrap();
+    let report = glabella_core::check::check(&path, common::key()).unwrap();
     assert_eq!(report.problems, 1, "{:?}", report.lines);
     let line = report.lines.iter().find(|l| l.starts_with("PROBLEM: audit log")).unwrap();
     assert!(line.contains("breaks at row 2") && line.contains("changed"), "{line}");
@@ -222,7 +222,7 @@ fn a_version_1_database_is_upgraded_to_an_empty_chain() {
         c.execute_batch(include_str!("../migrations/0001_init.sql")).unwrap();
         c.pragma_update(None, "user_version", 1).unwrap();
     }
-    let report = db::check(&path, common::key()).unwrap();
+    let report = glabella_core::check::check(&path, common::key()).unwrap();
     assert_eq!(report.problems, 0, "a database without an audit log yet is fine: {:?}", report.lines);
 
     let db = common::reopen(dir.path());

@@ -4,6 +4,9 @@
 
 mod common;
 
+use std::path::PathBuf;
+
+use glabella_core::api;
 use glabella_core::audit::{self, AuditFilter};
 use glabella_core::auth::settings::ClinicSettings;
 use glabella_core::auth::users::NewUser;
@@ -11,6 +14,7 @@ use glabella_core::auth::Role;
 use glabella_core::clinic::{Clinic, SetUp};
 use glabella_core::db::keys::KdfParams;
 use glabella_core::db::{DB_FILE, KEY_FILE};
+use glabella_core::files::SaveDialog;
 use glabella_core::Error;
 
 const ADMIN_PASSWORD: &str = "correct horse battery";
@@ -153,11 +157,38 @@ fn a_taken_username_is_refused_at_the_field() {
     assert_eq!(err.field(), Some("username"));
 }
 
+/// The save dialog, answered by the test: a file in `folder`, or cancelled.
+struct Answer(Option<PathBuf>);
+
+impl SaveDialog for Answer {
+    fn choose(&self, file_name: &str, _: &str, extension: &str) -> Option<PathBuf> {
+        assert!(file_name.ends_with(&format!(".{extension}")), "{file_name}");
+        self.0.as_ref().map(|folder| folder.join(file_name))
+    }
+}
+
 #[test]
 fn audit_export_is_itself_audited_and_csv() {
-    let (_dir, set_up) = set_up();
-    let csv = set_up.clinic.export_audit(&set_up.admin, &AuditFilter::default()).unwrap();
+    let (dir, set_up) = set_up();
+    let saved = api::audit::export_audit_csv(
+        &set_up.clinic,
+        &set_up.admin,
+        &AuditFilter::default(),
+        &Answer(Some(dir.path().to_path_buf())),
+    )
+    .unwrap();
+    assert_eq!(saved.as_deref(), Some("glabella-audit.csv"));
+    let csv = std::fs::read_to_string(dir.path().join("glabella-audit.csv")).unwrap();
     assert!(csv.lines().count() >= 3, "{csv}");
     assert!(csv.contains("setup"));
     assert_eq!(actions(&set_up.clinic).last().unwrap(), "audit.export");
+}
+
+#[test]
+fn a_cancelled_export_writes_and_audits_nothing() {
+    let (_dir, set_up) = set_up();
+    let before = actions(&set_up.clinic).len();
+    let saved = api::audit::export_audit_csv(&set_up.clinic, &set_up.admin, &AuditFilter::default(), &Answer(None));
+    assert_eq!(saved.unwrap(), None);
+    assert_eq!(actions(&set_up.clinic).len(), before);
 }

@@ -58,7 +58,7 @@ fn check_reports_a_healthy_database() {
     let (dir, db) = common::temp_db();
     common::register(&db, common::person("Ann", "Lee", "1980-01-01"));
     drop(db);
-    let report = db::check(&dir.path().join(DB_FILE), common::key()).unwrap();
+    let report = glabella_core::check::check(&dir.path().join(DB_FILE), common::key()).unwrap();
     assert_eq!(report.problems, 0, "{:?}", report.lines);
     assert!(report.lines.iter().any(|l| l == "1 patient record(s)"));
 }
@@ -72,7 +72,7 @@ fn check_finds_broken_foreign_keys_and_a_newer_schema() {
         let c = common::open_raw(&path);
         c.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO patient_search_terms VALUES ('ghost', 'ghost', 42); PRAGMA user_version = 99;").unwrap();
     }
-    let report = db::check(&path, common::key()).unwrap();
+    let report = glabella_core::check::check(&path, common::key()).unwrap();
     assert_eq!(report.problems, 2, "{:?}", report.lines);
 }
 
@@ -81,7 +81,7 @@ fn check_refuses_a_damaged_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(DB_FILE);
     std::fs::write(&path, b"this is not a database, just some bytes that happen to be here. ".repeat(100)).unwrap();
-    assert!(db::check(&path, common::key()).is_err());
+    assert!(glabella_core::check::check(&path, common::key()).is_err());
 }
 
 #[test]

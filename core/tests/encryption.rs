@@ -244,10 +244,10 @@ fn a_wrong_key_is_refused_with_a_clear_error() {
     let e = Db::open_dir(dir.path(), &wrong).err().expect("a wrong key must not open the database");
     assert_eq!(e.code(), "db.wrong_key");
     assert!(e.to_string().contains("could not be unlocked"), "{e}");
-    assert_eq!(db::check(&dir.path().join(DB_FILE), &wrong).unwrap_err().code(), "db.wrong_key");
+    assert_eq!(glabella_core::check::check(&dir.path().join(DB_FILE), &wrong).unwrap_err().code(), "db.wrong_key");
     assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), before, "a failed unlock changes nothing");
 
-    let report = db::check(&dir.path().join(DB_FILE), &key).unwrap();
+    let report = glabella_core::check::check(&dir.path().join(DB_FILE), &key).unwrap();
     assert_eq!(report.problems, 0, "{:?}", report.lines);
 }
 

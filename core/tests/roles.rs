@@ -1,24 +1,42 @@
-//! Every command the UI can call × every role: allowed or refused with
-//! `auth.forbidden`, decided in the core whatever the UI shows. The table names each
-//! IPC command (src-tauri/src/commands) and the core operation behind it.
+//! Every operation of the core's API × every role: allowed or refused with
+//! `auth.forbidden`, decided in the core whatever the UI shows. The table calls the
+//! very functions the app's commands call (`glabella_core::api`), and must name every
+//! one of `api::OPERATIONS`.
 
 mod common;
 
-use glabella_core::articles::{self, ArticleForm, ImportFile, LibraryQuery};
+use std::path::PathBuf;
+
+use glabella_core::api::signin::Desk;
+use glabella_core::api::{self, OPERATIONS};
+use glabella_core::articles::{ArticleForm, ImportFile, LibraryQuery};
 use glabella_core::audit::AuditFilter;
-use glabella_core::auth::settings::{get_settings, ClinicSettings};
-use glabella_core::auth::users::{list_users, NewUser};
+use glabella_core::auth::settings::ClinicSettings;
+use glabella_core::auth::users::NewUser;
 use glabella_core::auth::{Actor, Role};
 use glabella_core::clinic::Clinic;
 use glabella_core::db::keys::KdfParams;
-use glabella_core::handouts::{self, HandoutOutput, Paper};
-use glabella_core::patients;
-use glabella_core::products::{self, DoseUnit, ProductForm, TreatmentKind};
-use glabella_core::sessions::{self, PointInput, SessionForm};
-use glabella_core::stock::{self, LotForm, VialForm};
+use glabella_core::files::SaveDialog;
+use glabella_core::handouts::Paper;
+use glabella_core::products::{DoseUnit, ProductForm, TreatmentKind};
+use glabella_core::sessions::{PointInput, SessionForm};
+use glabella_core::stock::{LotForm, VialForm};
 use glabella_core::{Error, Result};
 
 type Operation = fn(&Clinic, &Actor) -> Result<()>;
+
+/// Saves into the test's folder (the app shows the native dialog).
+struct Folder(PathBuf);
+
+impl SaveDialog for Folder {
+    fn choose(&self, file_name: &str, _: &str, _: &str) -> Option<PathBuf> {
+        Some(self.0.join(file_name))
+    }
+}
+
+fn folder() -> Folder {
+    Folder(std::env::temp_dir().join(format!("glabella-roles-{}", std::process::id())))
+}
 
 const ALL: &[Role] = &[Role::Admin, Role::Injector, Role::Receptionist];
 const ADMIN: &[Role] = &[Role::Admin];
@@ -81,121 +99,111 @@ fn lot_form() -> LotForm {
     }
 }
 
-/// (command, who may call it, what it does in the core). Commands about one's own
-/// session (setup, sign in/out, lock, keep alive, own password, reading the clinic's
-/// settings, handout paper size and logo
-/// name) need no role and are covered in tests/clinic.rs.
+/// (operation, who may call it, the call). The operations of one's own sign-in
+/// (`signin::*`) need no role and are checked for every role below.
 const TABLE: &[(&str, &[Role], Operation)] = &[
-    ("search_patients", ALL, |c, a| c.db().read(|t| patients::search_patients(t, a, "ann", false)).map(drop)),
-    ("open_patient_chart", ALL, |c, a| c.db().write(|t| patients::open_chart(t, a, 1)).map(drop)),
-    ("register_patient", ALL, |c, a| {
-        c.db()
-            .write(|t| {
-                patients::register_patient(t, a, &common::person("Ann", "Lee", "1980-01-01"), true, common::today())
-            })
-            .map(drop)
+    ("settings::change_own_password", ALL, |c, a| {
+        match api::settings::change_own_password(c, a, "not the password", "another password") {
+            Err(Error::Validation(_)) => Ok(()), // allowed, and the wrong current password said so
+            other => other,
+        }
     }),
-    ("update_patient", ALL, |c, a| {
-        c.db()
-            .write(|t| patients::update_patient(t, a, 1, &common::person("Ann", "Lee", "1980-01-02"), common::today()))
-            .map(drop)
+    ("settings::get_settings", ALL, |c, a| api::settings::get_settings(c, a).map(drop)),
+    ("settings::update_settings", ADMIN, |c, a| {
+        let s = api::settings::get_settings(c, a)?;
+        api::settings::update_settings(c, a, &ClinicSettings { idle_lock_minutes: 15, ..s }).map(drop)
     }),
-    ("archive_patient", ALL, |c, a| c.db().write(|t| patients::archive_patient(t, a, 1)).map(drop)),
-    ("unarchive_patient", ALL, |c, a| c.db().write(|t| patients::unarchive_patient(t, a, 1)).map(drop)),
-    ("list_patient_sessions", ALL, |c, a| c.db().read(|t| sessions::list_sessions(t, a, 1)).map(drop)),
-    ("start_session", INJECTOR, |c, a| {
-        c.db().write(|t| sessions::start_session(t, a, 1, TreatmentKind::Neurotoxin, chrono::Utc::now())).map(drop)
-    }),
-    ("open_session", CLINICAL, |c, a| c.db().write(|t| sessions::open_session(t, a, SIGNED)).map(drop)),
-    ("save_session", INJECTOR, |c, a| c.db().write(|t| sessions::save_session(t, a, DRAFT, &draft_form())).map(drop)),
-    ("sign_session", INJECTOR, |c, a| {
-        c.db().write(|t| sessions::sign_session(t, a, DRAFT, &draft_form(), chrono::Utc::now())).map(drop)
-    }),
-    ("amend_session", INJECTOR, |c, a| {
-        c.db().write(|t| sessions::amend_session(t, a, SIGNED, "why", "what", chrono::Utc::now())).map(drop)
-    }),
-    ("list_products", ALL, |c, a| c.db().read(|t| products::list_products(t, a)).map(drop)),
-    ("create_product", ADMIN, |c, a| c.db().write(|t| products::create_product(t, a, &product_form())).map(drop)),
-    ("update_product", ADMIN, |c, a| {
-        let form = c.db().read(|t| products::get_product(t, 9))?.form;
-        c.db().write(|t| products::update_product(t, a, 9, &form)).map(drop)
-    }),
-    ("set_product_retired", ADMIN, |c, a| c.db().write(|t| products::set_product_retired(t, a, 10, true)).map(drop)),
-    ("scan_lot_code", CLINICAL, |c, a| c.db().read(|t| stock::scan_lot(t, a, "C1234")).map(drop)),
-    ("receive_lot", CLINICAL, |c, a| {
-        c.db().write(|t| stock::receive_lot(t, a, &lot_form(), common::today())).map(drop)
-    }),
-    ("get_inventory", CLINICAL, |c, a| c.db().read(|t| stock::inventory(t, a, common::today())).map(drop)),
-    ("list_usable_lots", CLINICAL, |c, a| c.db().read(|t| stock::usable_lots(t, a, common::today())).map(drop)),
-    ("open_vial", CLINICAL, |c, a| {
-        let form = VialForm { lot_id: 1, diluent_ml: Some(2.5), single_patient: false };
-        c.db().write(|t| stock::open_vial(t, a, &form, chrono::Utc::now(), common::today())).map(drop)
-    }),
-    ("list_recent_vials", CLINICAL, |c, a| c.db().read(|t| stock::recent_vials(t, a, chrono::Utc::now())).map(drop)),
-    ("recall_lot", CLINICAL, |c, a| c.db().write(|t| stock::recall_lot(t, a, "C1234")).map(drop)),
-    ("export_recall_csv", CLINICAL, |c, a| c.db().write(|t| stock::recall_csv(t, a, "C1234")).map(drop)),
-    ("search_library", ALL, |c, a| {
-        c.db().read(|t| articles::search_articles(t, a, &LibraryQuery::default())).map(drop)
-    }),
-    ("list_library_tags", ALL, |c, a| c.db().read(|t| articles::library_tags(t, a)).map(drop)),
-    ("get_article", ALL, |c, a| c.db().read(|t| articles::get_article(t, a, 1)).map(drop)),
-    ("create_article", WRITERS, |c, a| c.db().write(|t| articles::create_article(t, a, &article_form())).map(drop)),
-    ("update_article", WRITERS, |c, a| c.db().write(|t| articles::update_article(t, a, 1, &article_form())).map(drop)),
-    ("list_article_versions", ALL, |c, a| c.db().read(|t| articles::list_article_versions(t, a, 1)).map(drop)),
-    ("get_article_version", ALL, |c, a| c.db().read(|t| articles::get_article_version(t, a, 1, 1)).map(drop)),
-    ("import_articles", WRITERS, |c, a| {
-        let files = [ImportFile { name: "x.md".into(), text: "---\ntitle: X\n---\nText".into() }];
-        c.db().write(|t| articles::import_articles(t, a, &files)).map(drop)
-    }),
-    ("export_article_markdown", ALL, |c, a| c.db().write(|t| articles::export_markdown(t, a, 1)).map(drop)),
-    ("list_aftercare_templates", ALL, |c, a| c.db().read(|t| handouts::current_templates(t, a)).map(drop)),
-    ("list_template_versions", ALL, |c, a| {
-        c.db().read(|t| handouts::template_versions(t, a, TreatmentKind::Filler)).map(drop)
-    }),
-    ("save_aftercare_template", WRITERS, |c, a| {
-        c.db()
-            .write(|t| handouts::save_template(t, a, TreatmentKind::Other, "Aftercare", "Hello {{first_name}}"))
-            .map(drop)
-    }),
-    ("set_handout_paper", ADMIN, |c, a| c.db().write(|t| handouts::set_handout_paper(t, a, Paper::Letter)).map(drop)),
-    ("set_clinic_logo", ADMIN, |c, a| c.db().write(|t| handouts::set_clinic_logo(t, a, &[])).map(drop)),
-    ("print_handout", ALL, |c, a| {
-        c.db().write(|t| handouts::give_handout(t, a, SIGNED, &[1], HandoutOutput::Print, chrono::Utc::now())).map(drop)
-    }),
-    ("save_handout_pdf", ALL, |c, a| {
-        c.db().write(|t| handouts::give_handout(t, a, SIGNED, &[], HandoutOutput::Pdf, chrono::Utc::now())).map(drop)
-    }),
-    ("reprint_handout", ALL, |c, a| c.db().write(|t| handouts::reprint_handout(t, a, 1)).map(drop)),
-    ("list_handouts", ALL, |c, a| c.db().read(|t| handouts::list_handouts(t, a, 1)).map(drop)),
-    ("list_users", ADMIN, |c, a| c.db().read(|t| list_users(t, a)).map(drop)),
-    ("create_user", ADMIN, |c, a| {
+    ("users::list_users", ADMIN, |c, a| api::users::list_users(c, a).map(drop)),
+    ("users::create_user", ADMIN, |c, a| {
         let username = format!("new{}", fastrand::u32(..));
-        c.create_user(
-            a,
-            &NewUser {
-                username,
-                display_name: "New Person".into(),
-                role: Role::Receptionist,
-                password: "long enough".into(),
-            },
-        )
-        .map(drop)
+        let new = NewUser {
+            username,
+            display_name: "New Person".into(),
+            role: Role::Receptionist,
+            password: "long enough".into(),
+        };
+        api::users::create_user(c, a, &new).map(drop)
     }),
-    ("set_user_role", ADMIN, |c, a| c.set_role(a, 4, Role::Injector).map(drop)),
-    ("deactivate_user", ADMIN, |c, a| c.deactivate_user(a, 4).map(drop)),
-    ("reactivate_user", ADMIN, |c, a| c.reactivate_user(a, 4, "back again please").map(drop)),
-    ("reset_user_password", ADMIN, |c, a| c.reset_password(a, 4, "a new password").map(drop)),
-    ("list_audit", ADMIN, |c, a| c.audit_entries(a, &AuditFilter::default()).map(drop)),
-    ("export_audit_csv", ADMIN, |c, a| c.export_audit(a, &AuditFilter::default()).map(drop)),
-    ("update_settings", ADMIN, |c, a| {
-        let s = c.db().read(get_settings)?;
-        c.update_settings(a, &ClinicSettings { idle_lock_minutes: 15, ..s }).map(drop)
+    ("users::set_user_role", ADMIN, |c, a| api::users::set_user_role(c, a, 4, Role::Injector).map(drop)),
+    ("users::deactivate_user", ADMIN, |c, a| api::users::deactivate_user(c, a, 4).map(drop)),
+    ("users::reactivate_user", ADMIN, |c, a| api::users::reactivate_user(c, a, 4, "back again please").map(drop)),
+    ("users::reset_user_password", ADMIN, |c, a| api::users::reset_user_password(c, a, 4, "a new password").map(drop)),
+    ("audit::list_audit", ADMIN, |c, a| api::audit::list_audit(c, a, &AuditFilter::default()).map(drop)),
+    ("audit::export_audit_csv", ADMIN, |c, a| {
+        api::audit::export_audit_csv(c, a, &AuditFilter::default(), &folder()).map(drop)
     }),
+    ("patients::search_patients", ALL, |c, a| api::patients::search_patients(c, a, "ann", false).map(drop)),
+    ("patients::open_patient_chart", ALL, |c, a| api::patients::open_patient_chart(c, a, 1).map(drop)),
+    ("patients::register_patient", ALL, |c, a| {
+        api::patients::register_patient(c, a, &common::person("Ann", "Lee", "1980-01-01"), true).map(drop)
+    }),
+    ("patients::update_patient", ALL, |c, a| {
+        api::patients::update_patient(c, a, 1, &common::person("Ann", "Lee", "1980-01-02")).map(drop)
+    }),
+    ("patients::archive_patient", ALL, |c, a| api::patients::archive_patient(c, a, 1).map(drop)),
+    ("patients::unarchive_patient", ALL, |c, a| api::patients::unarchive_patient(c, a, 1).map(drop)),
+    ("sessions::list_patient_sessions", ALL, |c, a| api::sessions::list_patient_sessions(c, a, 1).map(drop)),
+    ("sessions::start_session", INJECTOR, |c, a| {
+        api::sessions::start_session(c, a, 1, TreatmentKind::Neurotoxin).map(drop)
+    }),
+    ("sessions::open_session", CLINICAL, |c, a| api::sessions::open_session(c, a, SIGNED).map(drop)),
+    ("sessions::save_session", INJECTOR, |c, a| api::sessions::save_session(c, a, DRAFT, &draft_form()).map(drop)),
+    ("sessions::sign_session", INJECTOR, |c, a| api::sessions::sign_session(c, a, DRAFT, &draft_form()).map(drop)),
+    ("sessions::amend_session", INJECTOR, |c, a| api::sessions::amend_session(c, a, SIGNED, "why", "what").map(drop)),
+    ("stock::list_products", ALL, |c, a| api::stock::list_products(c, a).map(drop)),
+    ("stock::create_product", ADMIN, |c, a| api::stock::create_product(c, a, &product_form()).map(drop)),
+    ("stock::update_product", ADMIN, |c, a| {
+        let form = c.db().read(|t| glabella_core::products::get_product(t, 9))?.form;
+        api::stock::update_product(c, a, 9, &form).map(drop)
+    }),
+    ("stock::set_product_retired", ADMIN, |c, a| api::stock::set_product_retired(c, a, 10, true).map(drop)),
+    ("stock::scan_lot_code", CLINICAL, |c, a| api::stock::scan_lot_code(c, a, "C1234").map(drop)),
+    ("stock::receive_lot", CLINICAL, |c, a| api::stock::receive_lot(c, a, &lot_form()).map(drop)),
+    ("stock::get_inventory", CLINICAL, |c, a| api::stock::get_inventory(c, a).map(drop)),
+    ("stock::list_usable_lots", CLINICAL, |c, a| api::stock::list_usable_lots(c, a).map(drop)),
+    ("stock::open_vial", CLINICAL, |c, a| {
+        api::stock::open_vial(c, a, &VialForm { lot_id: 1, diluent_ml: Some(2.5), single_patient: false }).map(drop)
+    }),
+    ("stock::list_recent_vials", CLINICAL, |c, a| api::stock::list_recent_vials(c, a).map(drop)),
+    ("stock::recall_lot", CLINICAL, |c, a| api::stock::recall_lot(c, a, "C1234").map(drop)),
+    ("stock::export_recall_csv", CLINICAL, |c, a| api::stock::export_recall_csv(c, a, "C1234", &folder()).map(drop)),
+    ("library::search_library", ALL, |c, a| api::library::search_library(c, a, &LibraryQuery::default()).map(drop)),
+    ("library::list_library_tags", ALL, |c, a| api::library::list_library_tags(c, a).map(drop)),
+    ("library::get_article", ALL, |c, a| api::library::get_article(c, a, 1).map(drop)),
+    ("library::create_article", WRITERS, |c, a| api::library::create_article(c, a, &article_form()).map(drop)),
+    ("library::update_article", WRITERS, |c, a| api::library::update_article(c, a, 1, &article_form()).map(drop)),
+    ("library::list_article_versions", ALL, |c, a| api::library::list_article_versions(c, a, 1).map(drop)),
+    ("library::get_article_version", ALL, |c, a| api::library::get_article_version(c, a, 1, 1).map(drop)),
+    ("library::import_articles", WRITERS, |c, a| {
+        let files = [ImportFile { name: "x.md".into(), text: "---\ntitle: X\n---\nText".into() }];
+        api::library::import_articles(c, a, &files).map(drop)
+    }),
+    ("library::export_article_markdown", ALL, |c, a| {
+        api::library::export_article_markdown(c, a, 1, &folder()).map(drop)
+    }),
+    ("handouts::list_aftercare_templates", ALL, |c, a| api::handouts::list_aftercare_templates(c, a).map(drop)),
+    ("handouts::list_template_versions", ALL, |c, a| {
+        api::handouts::list_template_versions(c, a, TreatmentKind::Filler).map(drop)
+    }),
+    ("handouts::save_aftercare_template", WRITERS, |c, a| {
+        api::handouts::save_aftercare_template(c, a, TreatmentKind::Other, "Aftercare", "Hello {{first_name}}")
+            .map(drop)
+    }),
+    ("handouts::get_handout_paper", ALL, |c, a| api::handouts::get_handout_paper(c, a).map(drop)),
+    ("handouts::set_handout_paper", ADMIN, |c, a| api::handouts::set_handout_paper(c, a, Paper::Letter).map(drop)),
+    ("handouts::get_clinic_logo", ALL, |c, a| api::handouts::get_clinic_logo(c, a).map(drop)),
+    ("handouts::set_clinic_logo", ADMIN, |c, a| api::handouts::set_clinic_logo(c, a, &[]).map(drop)),
+    ("handouts::print_handout", ALL, |c, a| api::handouts::print_handout(c, a, SIGNED, &[1]).map(drop)),
+    ("handouts::save_handout_pdf", ALL, |c, a| api::handouts::save_handout_pdf(c, a, SIGNED, &[], &folder()).map(drop)),
+    ("handouts::reprint_handout", ALL, |c, a| api::handouts::reprint_handout(c, a, 1).map(drop)),
+    ("handouts::list_handouts", ALL, |c, a| api::handouts::list_handouts(c, a, 1).map(drop)),
 ];
 
 #[test]
-fn every_command_is_allowed_or_refused_by_role() {
+fn every_operation_is_allowed_or_refused_by_role() {
     let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("GLABELLA_PRINT_TO_DIR", dir.path().join("printed"));
+    std::fs::create_dir_all(folder().0).unwrap();
     let settings = ClinicSettings {
         clinic_name: "Roles Clinic".into(),
         clinic_address: String::new(),
@@ -208,52 +216,62 @@ fn every_command_is_allowed_or_refused_by_role() {
         role: Role::Admin,
         password: "admin password".into(),
     };
-    let set_up = Clinic::setup_with(dir.path(), &settings, &admin_form, KdfParams::INSECURE_FAST).unwrap();
-    let clinic = &set_up.clinic;
-    let mut actors = vec![set_up.admin.clone()];
+    let desk = Desk::new(dir.path()).with_kdf(KdfParams::INSECURE_FAST);
+    let admin = desk.setup_clinic(&settings, &admin_form).unwrap().user;
+    let (clinic, _) = desk.actor().unwrap();
+    let clinic = &*clinic;
+    let mut actors = vec![admin.clone()];
+    let mut passwords = vec![admin_form.password.clone()];
     for (name, role) in [("ines", Role::Injector), ("rosa", Role::Receptionist), ("target", Role::Receptionist)] {
         let form = NewUser { username: name.into(), display_name: name.into(), role, password: "a password".into() };
-        let user = clinic.create_user(&set_up.admin, &form).unwrap();
-        actors.push(Actor { user_id: user.id, username: user.username, display_name: user.display_name, role });
+        let user = api::users::create_user(clinic, &admin, &form).unwrap();
+        actors.push(Actor::new(user.id, user.username, user.display_name, role));
+        passwords.push(form.password);
     }
     actors.truncate(3); // "target" (user 4) is only acted upon
-    clinic
-        .db()
-        .write(|t| {
-            patients::register_patient(
-                t,
-                &set_up.admin,
-                &common::person("Ann", "Lee", "1980-01-01"),
-                true,
-                common::today(),
-            )
-        })
-        .unwrap();
+    api::patients::register_patient(clinic, &admin, &common::person("Ann", "Lee", "1980-01-01"), true).unwrap();
     let injector = &actors[1];
-    clinic
-        .db()
-        .write(|t| {
-            stock::receive_lot(t, injector, &lot_form(), common::today())?;
-            let vial = VialForm { lot_id: 1, diluent_ml: Some(2.5), single_patient: false };
-            stock::open_vial(t, injector, &vial, chrono::Utc::now(), common::today())?;
-            let now = chrono::Utc::now();
-            let signed = sessions::start_session(t, injector, 1, TreatmentKind::Neurotoxin, now)?;
-            sessions::sign_session(t, injector, signed.id, &draft_form(), now)?;
-            let draft = sessions::start_session(t, injector, 1, TreatmentKind::Neurotoxin, now)?;
-            assert_eq!((signed.id, draft.id), (SIGNED, DRAFT));
-            handouts::give_handout(t, injector, SIGNED, &[], HandoutOutput::Print, now)?;
-            Ok(())
-        })
+    api::stock::receive_lot(clinic, injector, &lot_form()).unwrap();
+    api::stock::open_vial(clinic, injector, &VialForm { lot_id: 1, diluent_ml: Some(2.5), single_patient: false })
         .unwrap();
+    let signed = api::sessions::start_session(clinic, injector, 1, TreatmentKind::Neurotoxin).unwrap();
+    api::sessions::sign_session(clinic, injector, signed.id, &draft_form()).unwrap();
+    let draft = api::sessions::start_session(clinic, injector, 1, TreatmentKind::Neurotoxin).unwrap();
+    assert_eq!((signed.id, draft.id), (SIGNED, DRAFT));
+    api::handouts::print_handout(clinic, injector, SIGNED, &[]).unwrap();
 
     let mut wrong = Vec::new();
-    for (command, allowed, operation) in TABLE {
+    for (operation, allowed, call) in TABLE {
         for actor in &actors {
-            let refused = matches!(operation(clinic, actor), Err(Error::Forbidden));
+            let refused = matches!(call(clinic, actor), Err(Error::Forbidden));
             if refused == allowed.contains(&actor.role) {
-                wrong.push(format!("{command} as {:?}: {}", actor.role, if refused { "refused" } else { "allowed" }));
+                wrong.push(format!("{operation} as {:?}: {}", actor.role, if refused { "refused" } else { "allowed" }));
             }
         }
     }
     assert!(wrong.is_empty(), "role checks disagree with the table:\n{}", wrong.join("\n"));
+
+    // One's own sign-in needs no role: every role signs in, keeps alive, locks and
+    // signs out at the desk.
+    for (actor, password) in actors.iter().zip(&passwords) {
+        let signed_in = desk.sign_in(&actor.username, password).unwrap();
+        assert_eq!(signed_in.role, actor.role);
+        desk.keep_alive().unwrap();
+        assert_eq!(desk.app_status().user.map(|u| u.user_id), Some(actor.user_id));
+        desk.lock_app().unwrap();
+        assert!(desk.app_status().locked);
+        assert_eq!(desk.actor().unwrap_err().code(), "auth.locked");
+        desk.sign_out().unwrap();
+        assert_eq!(desk.actor().unwrap_err().code(), "auth.required");
+    }
+    assert_eq!(desk.setup_clinic(&settings, &admin_form).unwrap_err().code(), "auth.forbidden");
+
+    // The table and the sign-in checks cover exactly the API's list of operations.
+    let mut covered: Vec<&str> = TABLE.iter().map(|(name, _, _)| *name).collect();
+    covered.extend(["signin::app_status", "signin::setup_clinic", "signin::sign_in", "signin::sign_out"]);
+    covered.extend(["signin::lock_app", "signin::keep_alive"]);
+    covered.sort_unstable();
+    let mut listed = OPERATIONS.to_vec();
+    listed.sort_unstable();
+    assert_eq!(covered, listed, "the role table must name every operation of api::OPERATIONS, once");
 }

@@ -1,19 +1,26 @@
-//! The Tauri shell: opens the database, registers the plugins and the commands, and
-//! runs the window. Business rules live in `glabella-core`; commands only adapt.
+//! The Tauri shell: registers the plugins and the commands, keeps the [`Desk`] (who
+//! is signed in at this window) and runs the window. Everything the commands do is a
+//! function of `glabella_core::api`; the shell adds only what needs the window: the
+//! native save dialog, the single-instance guard and the remembered window size.
 
 mod commands;
-mod printing;
-mod state;
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use glabella_core::api::signin::Desk;
 use glabella_core::paths;
 use tauri::Manager;
 
 pub use commands::bindings_builder;
-use state::AppState;
+
+/// Environment variable that sets the idle lock in seconds, overriding the clinic's
+/// setting: a test hook, so the lock can be tested without waiting minutes.
+const IDLE_LOCK_ENV: &str = "GLABELLA_IDLE_LOCK_SECONDS";
 
 /// Starts the app.
 pub fn run() {
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let commands = bindings_builder();
     let builder = tauri::Builder::default();
     #[cfg(not(feature = "e2e"))]
@@ -31,9 +38,9 @@ pub fn run() {
         .invoke_handler(commands.invoke_handler())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            // The database opens when someone signs in: it is encrypted with a key
-            // that only a password (or the recovery key) unwraps.
-            app.manage(AppState::new(paths::data_dir(), started));
+            let idle = std::env::var(IDLE_LOCK_ENV).ok().and_then(|s| s.parse().ok()).map(Duration::from_secs);
+            app.manage(Arc::new(Desk::new(paths::data_dir()).with_idle_lock(idle)));
+            app.manage(commands::app::Started(started));
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"))

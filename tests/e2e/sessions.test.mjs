@@ -11,6 +11,8 @@ import { appTest, normalize } from './app.mjs';
 
 /** Where the app "prints" in tests (GLABELLA_PRINT_TO_DIR): there is no printer here. */
 const PRINTED = fs.mkdtempSync(path.join(os.tmpdir(), 'glabella-printed-'));
+/** Where "Save as" saves in e2e builds (GLABELLA_SAVE_TO_DIR): a native dialog cannot be driven here. */
+const SAVED = fs.mkdtempSync(path.join(os.tmpdir(), 'glabella-saved-'));
 
 const INJECTOR = { fullName: 'Nadia Needle', username: 'nadia', role: 'Injector', password: 'sharp enough 123' };
 const RECEPTIONIST = { fullName: 'Rosa Front', username: 'rosa', role: 'Receptionist', password: 'front desk 12345' };
@@ -113,6 +115,14 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   }
   await app.screenshot('session-signed');
 
+  // Save as PDF: the shell asks where (the native dialog; here the test's folder) and
+  // saves the file under the name it suggests.
+  await app.click('Save handout as PDF');
+  await app.waitForText('The aftercare handout was saved as a PDF and recorded in the chart: aftercare-Blackwood-');
+  const savedPdfs = fs.readdirSync(SAVED).filter((f) => /^aftercare-Blackwood-\d{4}-\d{2}-\d{2}\.pdf$/.test(f));
+  assert.equal(savedPdfs.length, 1, `saved: ${fs.readdirSync(SAVED)}`);
+  assert.match(normalize(execFileSync('pdftotext', [path.join(SAVED, savedPdfs[0]), '-']).toString()), /Honor Blackwood/);
+
   await app.click('Back to chart');
   await app.waitForH1('Honor Blackwood');
   const summary = app.testId('session-summary');
@@ -123,7 +133,11 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   assert.match(summaryText, new RegExp(INJECTOR.fullName));
   const given = app.testId('handout');
   await given.waitForDisplayed({ timeoutMsg: 'the chart does not list the handout given' });
-  assert.match(normalize(await given.getText()), new RegExp(`printed by ${INJECTOR.fullName}.*Your first two weeks after neurotoxin treatment \\(version 1\\)`));
+  const handoutsGiven = [];
+  for (const h of await app.browser.$$('[data-testid="handout"]')) handoutsGiven.push(await h.getText());
+  assert.equal(handoutsGiven.length, 2, `handouts listed: ${JSON.stringify(handoutsGiven)}`);
+  assert.match(normalize(handoutsGiven[1]), new RegExp(`printed by ${INJECTOR.fullName}.*Your first two weeks after neurotoxin treatment \\(version 1\\)`));
+  assert.match(normalize(handoutsGiven[0]), new RegExp(`saved as PDF by ${INJECTOR.fullName}`));
 
   // The lot recall finds her, with how to reach her.
   await app.click('Lot recall');
@@ -151,4 +165,19 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   assert.equal(amended.rejection?.code, 'auth.forbidden', `amend_session as a receptionist: ${JSON.stringify(amended)}`);
   const recalled = await app.invoke('recall_lot', { lotNumber: 'C1234' });
   assert.equal(recalled.rejection?.code, 'auth.forbidden', `recall_lot as a receptionist: ${JSON.stringify(recalled)}`);
-}, { env: { GLABELLA_PRINT_TO_DIR: PRINTED } });
+
+  // The page never chooses a file path: a script in the page naming the key file gets
+  // the file saved where the person (here, the test folder) says, and the key file is
+  // untouched; the exports take no path at all.
+  const keyFile = path.join(app.dataDir, 'glabella.keys');
+  const keysBefore = fs.readFileSync(keyFile);
+  const hijack = await app.invoke('save_handout_pdf', { sessionId: 1, articleIds: [], path: keyFile });
+  assert.equal(hijack.ok, true, `save_handout_pdf: ${JSON.stringify(hijack)}`);
+  assert.match(hijack.value.fileName, /^aftercare-Blackwood-/);
+  assert.deepEqual(fs.readFileSync(keyFile), keysBefore, 'the key file was overwritten from the page');
+  const stray = path.join(os.tmpdir(), `glabella-stray-${process.pid}.csv`);
+  const filter = { from: null, to: null, userId: null, patientId: null, action: null, limit: null };
+  const exported = await app.invoke('export_audit_csv', { filter, path: stray });
+  assert.equal(exported.rejection?.code, 'auth.forbidden', `export_audit_csv as a receptionist: ${JSON.stringify(exported)}`);
+  assert.ok(!fs.existsSync(stray), 'a file was written to the path the page named');
+}, { env: { GLABELLA_PRINT_TO_DIR: PRINTED, GLABELLA_SAVE_TO_DIR: SAVED } });

@@ -2,7 +2,6 @@
 //! transaction; writers need `WriteLibrary`, readers `ReadLibrary`, and people who may
 //! not write see published articles only.
 
-use chrono::{SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{
@@ -11,6 +10,7 @@ use super::{
 };
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
+use crate::clock;
 use crate::markdown::to_html;
 use crate::products::TreatmentKind;
 use crate::{Error, Result};
@@ -32,10 +32,6 @@ const HIT_START: char = '\u{e000}';
 const HIT_END: char = '\u{e001}';
 /// At most this many search results.
 const SEARCH_LIMIT: i64 = 50;
-
-fn now_utc() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
-}
 
 /// `["a", "b"]` stored as `,a,b,`, so one tag is found exactly with `instr`.
 fn joined(items: &[String]) -> String {
@@ -188,7 +184,7 @@ pub fn create_article(conn: &Connection, actor: &Actor, form: &ArticleForm) -> R
 }
 
 fn insert(conn: &Connection, by: Option<i64>, f: &ArticleForm) -> Result<i64> {
-    let now = now_utc();
+    let now = clock::now_iso(conn)?;
     conn.prepare_cached(
         "INSERT INTO articles (title, summary, body, tags, kinds, source, published, created_at, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
@@ -218,7 +214,7 @@ pub fn update_article(conn: &Connection, actor: &Actor, id: i64, form: &ArticleF
             kinds_joined(&f.kinds),
             f.source,
             f.published,
-            now_utc(),
+            clock::now_iso(conn)?,
             actor.user_id,
             id
         ])?;
@@ -328,6 +324,6 @@ pub fn seed_starter_library(conn: &Connection) -> Result<usize> {
         let form = ArticleForm::from_markdown(text).map_err(|e| Error::Internal(format!("starter article: {e}")))?;
         insert(conn, None, &ArticleForm { published: true, ..form })?;
     }
-    conn.execute("INSERT INTO settings (key, value) VALUES ('starter_library', ?1)", [now_utc()])?;
+    conn.execute("INSERT INTO settings (key, value) VALUES ('starter_library', ?1)", [clock::now_iso(conn)?])?;
     Ok(STARTER.len())
 }

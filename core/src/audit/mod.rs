@@ -27,6 +27,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::clock;
 use crate::{Error, Result};
 pub use chain::{entry_hash, verify_chain, ChainProblem, ChainStatus, GENESIS_HASH};
 pub use csv::to_csv;
@@ -128,6 +129,8 @@ actions! {
     /// An aftercare handout was saved as a PDF file.
     HandoutSave = "handout.save",
     HandoutReprint = "handout.reprint",
+    /// A handout sent to the printer (or to a file) failed there; see `handout_failures`.
+    HandoutFailed = "handout.failed",
 }
 
 impl Action {
@@ -225,7 +228,7 @@ const ENTRY_COLUMNS: &str = "id, at, user_id, username, action, entity, entity_i
 /// Appends `entry`, stamped with the current UTC time. Run it inside the transaction
 /// of the change it records.
 pub fn record(conn: &Connection, entry: &NewEntry) -> Result<AuditEntry> {
-    record_at(conn, entry, Utc::now())
+    record_at(conn, entry, clock::now(conn)?)
 }
 
 /// [`record`] at a given time: for tests and generated demo data.

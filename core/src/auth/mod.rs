@@ -61,8 +61,10 @@ impl Role {
     }
 }
 
-/// What an operation needs the actor to be allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What an operation needs the actor to be allowed. The UI asks the actor's list of
+/// these (never its role's name) what to show; the core decides all the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
 pub enum Permission {
     /// Find, view, register, edit and archive patients' demographics.
     Demographics,
@@ -88,6 +90,23 @@ pub enum Permission {
     ViewAudit,
 }
 
+impl Permission {
+    /// Every permission, in the order the UI lists them.
+    pub const ALL: [Permission; 11] = [
+        Permission::Demographics,
+        Permission::ClinicalRead,
+        Permission::ClinicalWrite,
+        Permission::Stock,
+        Permission::ManageProducts,
+        Permission::PrintHandouts,
+        Permission::ReadLibrary,
+        Permission::WriteLibrary,
+        Permission::ManageUsers,
+        Permission::ManageSettings,
+        Permission::ViewAudit,
+    ];
+}
+
 /// The signed-in person on whose behalf an operation runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -96,9 +115,17 @@ pub struct Actor {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// What the role allows, for the UI to show or hide screens by.
+    pub permissions: Vec<Permission>,
 }
 
 impl Actor {
+    /// The actor for an account, with its role's permissions.
+    pub fn new(user_id: i64, username: impl Into<String>, display_name: impl Into<String>, role: Role) -> Actor {
+        let permissions = Permission::ALL.into_iter().filter(|p| role.allows(*p)).collect();
+        Actor { user_id, username: username.into(), display_name: display_name.into(), role, permissions }
+    }
+
     /// Refuses with `auth.forbidden` unless the actor's role allows `what`.
     pub fn require(&self, what: Permission) -> Result<()> {
         if self.role.allows(what) {

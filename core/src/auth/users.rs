@@ -4,12 +4,12 @@
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use chrono::{SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::{Actor, Permission, Role};
+use crate::clock;
 use crate::db::keys::normalize_username;
 use crate::error::FieldError;
 use crate::{Error, Result};
@@ -52,10 +52,6 @@ fn user_from_row(row: &Row) -> rusqlite::Result<User> {
         active: row.get(4)?,
         created_at: row.get(5)?,
     })
-}
-
-fn now_utc() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// Checks a new password; `field` names the form field for the message.
@@ -141,7 +137,7 @@ pub(crate) fn insert_user(conn: &Connection, new: &NewUser) -> Result<User> {
     if taken {
         return Err(Error::invalid("username", "This username is taken; choose another."));
     }
-    let now = now_utc();
+    let now = clock::now_iso(conn)?;
     conn.prepare_cached(
         "INSERT INTO users (username, display_name, role, password_hash, active, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
@@ -182,7 +178,7 @@ pub(crate) fn set_password(conn: &Connection, id: i64, password: &str, field: &'
 }
 
 fn update(conn: &Connection, sql: &str, id: i64, value: impl rusqlite::ToSql) -> Result<User> {
-    if conn.prepare_cached(sql)?.execute(params![id, value, now_utc()])? == 0 {
+    if conn.prepare_cached(sql)?.execute(params![id, value, clock::now_iso(conn)?])? == 0 {
         return Err(Error::NotFound("The user"));
     }
     get_user(conn, id)
@@ -202,7 +198,7 @@ pub fn authenticate(conn: &Connection, username: &str, password: &str) -> Result
         .optional()?;
     match found {
         Some((user_id, username, display_name, role, true, phc)) if password_matches(password, &phc) => {
-            Ok(Actor { user_id, username, display_name, role: Role::parse(&role).unwrap_or(Role::Receptionist) })
+            Ok(Actor::new(user_id, username, display_name, Role::parse(&role).unwrap_or(Role::Receptionist)))
         }
         _ => Err(Error::LoginFailed),
     }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use glabella_core::clinic::Clinic;
 use glabella_core::db::{self, DatabaseKey, KeyFile, RecoveryKey};
-use glabella_core::{demo, paths};
+use glabella_core::{check, demo, paths};
 
 #[derive(Parser)]
 #[command(name = "glabella-admin", version, about = "Maintenance of a Glabella clinic's database")]
@@ -126,9 +126,9 @@ fn check(cli: &Cli, dir: &Path) -> Result<(), String> {
     println!("Checking {}", file.display());
     let report = if db::is_plaintext(&file).map_err(|e| e.to_string())? {
         println!("  not encrypted yet (from before version 2; the app encrypts it at setup)");
-        db::check_unencrypted(&file)
+        check::check_unencrypted(&file)
     } else {
-        db::check(&file, &database_key(cli, dir)?)
+        check::check(&file, &database_key(cli, dir)?)
     }
     .map_err(|e| format!("the database cannot be read: {e}"))?;
     for line in &report.lines {

@@ -15,6 +15,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_staff_audit.sql"),
     include_str!("../../migrations/0003_sessions_stock.sql"),
     include_str!("../../migrations/0004_library_handouts.sql"),
+    include_str!("../../migrations/0005_handout_failures.sql"),
+    include_str!("../../migrations/0006_search.sql"),
 ];
 
 /// The schema version this build of Glabella writes.

@@ -21,19 +21,19 @@
 //! the file. Reads use their own connection so a long write does not block search (WAL
 //! lets readers see the last committed state while a write is in progress).
 
-mod check;
 pub mod keys;
 mod migrations;
 mod plaintext;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
+use crate::clock::SharedClock;
 use crate::{Error, Result};
-pub use check::{check, check_unencrypted, CheckReport};
 pub use keys::{DatabaseKey, KdfParams, KeyFile, RecoveryKey, KEY_FILE};
 pub use migrations::{schema_version, LATEST_VERSION};
 pub use plaintext::{encrypt_plaintext, is_plaintext};
@@ -44,9 +44,16 @@ pub const DB_FILE: &str = "glabella.sqlite3";
 /// An open Glabella database.
 pub struct Db {
     path: PathBuf,
+    clock: SharedClock,
     writer: Mutex<Connection>,
-    reader: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
 }
+
+/// Read connections beside the writer: a recall export or a long audit query on one
+/// leaves another for the search box. Each has its own page cache, so the count is
+/// kept small (see [`connect`]).
+const READERS: usize = 3;
 
 impl Db {
     /// Opens (creating if needed) the encrypted database in `data_dir` with `key`,
@@ -74,10 +81,19 @@ impl Db {
     }
 
     fn open_with(path: &Path, key: Option<&DatabaseKey>) -> Result<Db> {
-        let mut writer = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, key)?;
+        let clock = SharedClock::default();
+        let mut writer = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, key, &clock)?;
         migrations::migrate(&mut writer)?;
-        let reader = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, key)?;
-        Ok(Db { path: path.to_path_buf(), writer: Mutex::new(writer), reader: Mutex::new(reader) })
+        let readers = (0..READERS)
+            .map(|_| connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, key, &clock).map(Mutex::new))
+            .collect::<Result<_>>()?;
+        Ok(Db {
+            path: path.to_path_buf(),
+            clock,
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        })
     }
 
     /// Where the database file lives.
@@ -85,9 +101,22 @@ impl Db {
         &self.path
     }
 
-    /// Runs `f` with a read connection.
+    /// The clock every connection of this database reads (`glabella_now()`).
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    /// Runs `f` with a read connection: the first one free, or (all busy) waits for
+    /// the one after the last taken, so readers never queue behind one long read
+    /// while another connection sits idle.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let conn = self.reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for reader in &self.readers {
+            if let Ok(conn) = reader.try_lock() {
+                return f(&conn);
+            }
+        }
+        let next = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        let conn = self.readers[next].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&conn)
     }
 
@@ -103,8 +132,9 @@ impl Db {
 
 /// A connection for the app: unlocked, checked against a newer schema, and set up
 /// with the pragmas every connection needs.
-fn connect(path: &Path, flags: OpenFlags, key: Option<&DatabaseKey>) -> Result<Connection> {
+fn connect(path: &Path, flags: OpenFlags, key: Option<&DatabaseKey>, clock: &SharedClock) -> Result<Connection> {
     let conn = open_unlocked(path, flags, key)?;
+    clock.install(&conn)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     // Check the version before any pragma below can write to a file we must not touch.
     migrations::refuse_newer(&conn)?;
@@ -124,7 +154,7 @@ fn connect(path: &Path, flags: OpenFlags, key: Option<&DatabaseKey>) -> Result<C
 /// Opens a connection and unlocks it: `PRAGMA key` first (when there is a key), temp
 /// storage in memory, then one read to find out whether the key fits. Every connection
 /// to a Glabella database starts here, the health check's and the encryption's too.
-fn open_unlocked(path: &Path, flags: OpenFlags, key: Option<&DatabaseKey>) -> Result<Connection> {
+pub(crate) fn open_unlocked(path: &Path, flags: OpenFlags, key: Option<&DatabaseKey>) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     if let Some(key) = key {
         conn.execute_batch(&key.sqlcipher_pragmas())?;

@@ -16,6 +16,7 @@ use crate::articles::version_for_handout;
 use crate::audit::{self, entity, Action};
 use crate::auth::settings::get_settings;
 use crate::auth::{Actor, Permission};
+use crate::clock;
 use crate::markdown::to_blocks;
 use crate::products::TreatmentKind;
 use crate::sessions::{load_session, Session};
@@ -54,6 +55,8 @@ pub struct HandoutRecord {
     pub articles: Vec<GivenArticle>,
     /// SHA-256 of the PDF, hex.
     pub sha256: String,
+    /// Why the printer (or the chosen file) refused it after it was sent, if it did.
+    pub failure: Option<String>,
 }
 
 /// The paper size handouts print on (a clinic setting; A4 unless set).
@@ -101,7 +104,7 @@ pub fn set_clinic_logo(conn: &Connection, actor: &Actor, image: &[u8]) -> Result
             "INSERT INTO clinic_logo (id, image, saved_at) VALUES (1, ?1, ?2)
              ON CONFLICT (id) DO UPDATE SET image = ?1, saved_at = ?2",
         )?
-        .execute(params![image, Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)])?;
+        .execute(params![image, clock::now_iso(conn)?])?;
     }
     let what = if image.is_empty() { "removed" } else { "set" };
     audit::record(conn, &actor.audit(Action::SettingChange).on(entity::SETTING, "clinic_logo").described(what))?;
@@ -179,6 +182,41 @@ pub fn reprint_handout(conn: &Connection, actor: &Actor, id: i64) -> Result<(Han
     Ok((get_handout(conn, id)?, pdf))
 }
 
+/// Records that handout `id` failed at the printer or file it was sent to (`reprint`:
+/// a reprint of it failed); returns the record as it now stands.
+pub fn record_failure(conn: &Connection, actor: &Actor, id: i64, reprint: bool, reason: &str) -> Result<HandoutRecord> {
+    let patient_id: i64 = conn
+        .prepare_cached("SELECT patient_id FROM handouts WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound("The handout"))?;
+    conn.prepare_cached(
+        "INSERT INTO handout_failures (handout_id, reprint, failed_at, reason) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, reprint, clock::now_iso(conn)?, reason])?;
+    let what = if reprint { "reprint of handout" } else { "handout" };
+    audit::record(
+        conn,
+        &actor.audit(Action::HandoutFailed).on(entity::PATIENT, patient_id).described(format!("{what} {id} failed")),
+    )?;
+    get_handout(conn, id)
+}
+
+/// The file name a saved handout is offered under: "aftercare-<family name>-<date>.pdf".
+pub fn handout_file_name(conn: &Connection, session_id: i64) -> Result<String> {
+    let (family, started): (String, String) = conn
+        .prepare_cached(
+            "SELECT p.family_name, s.started_at FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE s.id = ?1",
+        )?
+        .query_row([session_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(Error::NotFound("The session"))?;
+    let day = DateTime::parse_from_rfc3339(&started)
+        .map(|t| t.with_timezone(&Local).format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    Ok(format!("aftercare-{}-{day}.pdf", crate::files::safe_name(&family)))
+}
+
 /// The handouts given to a patient, newest first.
 pub fn list_handouts(conn: &Connection, actor: &Actor, patient_id: i64) -> Result<Vec<HandoutRecord>> {
     actor.require(Permission::PrintHandouts)?;
@@ -196,7 +234,8 @@ fn get_handout(conn: &Connection, id: i64) -> Result<HandoutRecord> {
 }
 
 const RECORD_SELECT: &str =
-    "SELECT h.id, h.session_id, h.given_at, u.display_name, h.how, t.title, t.version, h.sha256, h.articles
+    "SELECT h.id, h.session_id, h.given_at, u.display_name, h.how, t.title, t.version, h.sha256, h.articles,
+        (SELECT f.reason FROM handout_failures f WHERE f.handout_id = h.id AND f.reprint = 0 ORDER BY f.id DESC LIMIT 1)
     FROM handouts h JOIN users u ON u.id = h.given_by JOIN aftercare_templates t ON t.id = h.template_id";
 
 fn record_from_row(r: &Row) -> rusqlite::Result<(HandoutRecord, String)> {
@@ -211,6 +250,7 @@ fn record_from_row(r: &Row) -> rusqlite::Result<(HandoutRecord, String)> {
             template_version: r.get(6)?,
             articles: Vec::new(),
             sha256: r.get(7)?,
+            failure: r.get(9)?,
         },
         r.get(8)?,
     ))

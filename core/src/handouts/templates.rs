@@ -2,13 +2,13 @@
 //! placeholders ([`PLACEHOLDERS`]). Every save is a new version; the newest is used and
 //! a handout records which one it printed. The clinic team's defaults are seeded once.
 
-use chrono::{SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
+use crate::clock;
 use crate::error::FieldError;
 use crate::markdown::{front_matter, placeholders};
 use crate::products::TreatmentKind;
@@ -132,7 +132,7 @@ fn insert(conn: &Connection, kind: TreatmentKind, title: &str, body: &str, by: O
         "INSERT INTO aftercare_templates (kind, version, title, body, saved_at, saved_by)
          VALUES (?1, (SELECT COALESCE(MAX(version), 0) + 1 FROM aftercare_templates WHERE kind = ?1), ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![kind.as_str(), title, body, Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true), by])?;
+    .execute(params![kind.as_str(), title, body, clock::now_iso(conn)?, by])?;
     Ok(conn.last_insert_rowid())
 }
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::FieldError;
+pub use crate::types::PatientSummary;
 use crate::{Error, Result};
 pub use ops::{
     archive_patient, find_duplicates, get_patient, open_chart, register_patient, unarchive_patient, update_patient,
@@ -94,19 +95,6 @@ pub struct Patient {
     pub archived_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
-}
-
-/// One line of a search result or duplicate warning.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct PatientSummary {
-    pub id: i64,
-    pub given_name: String,
-    pub family_name: String,
-    pub preferred_name: String,
-    pub date_of_birth: String,
-    pub phone: String,
-    pub archived: bool,
 }
 
 /// Oldest age accepted for a date of birth.

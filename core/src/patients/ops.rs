@@ -1,13 +1,14 @@
 //! The SQL of the patient registry. Functions take a `&Connection` (a transaction
 //! derefs to one) so callers decide the transaction; `Db::write` makes each call one.
 
-use chrono::{NaiveDate, SecondsFormat, Utc};
+use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 use super::{MedicalFlags, Patient, PatientDetails, PatientSummary, Sex};
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
+use crate::clock;
 use crate::text::{fold, name_terms, phone_terms};
 use crate::{Error, Result};
 
@@ -77,10 +78,6 @@ fn written_values(d: &PatientDetails) -> Vec<Value> {
         Value::Text(name_key(d)),
         Value::Text(sort_key(d)),
     ]
-}
-
-fn now_utc() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 fn patient_from_row(row: &Row) -> rusqlite::Result<Patient> {
@@ -186,7 +183,7 @@ pub fn register_patient(
             return Err(Error::DuplicatePatient { existing });
         }
     }
-    let now = now_utc();
+    let now = clock::now_iso(conn)?;
     let placeholders = vec!["?"; WRITTEN_COLUMNS.len() + 2].join(", ");
     let sql = format!(
         "INSERT INTO patients ({}, created_at, updated_at) VALUES ({placeholders})",
@@ -215,11 +212,18 @@ pub fn update_patient(
     let assignments: Vec<String> = WRITTEN_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
     let sql = format!("UPDATE patients SET {}, updated_at = ? WHERE id = ?", assignments.join(", "));
     let mut values = written_values(&d);
-    values.extend([Value::Text(now_utc()), Value::Integer(id)]);
+    values.extend([Value::Text(clock::now_iso(conn)?), Value::Integer(id)]);
     let changed = conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     if changed == 0 {
         return Err(Error::NotFound("The patient"));
     }
+    // The name terms' keys are among the search terms' (found by their patient index),
+    // so they go first.
+    conn.prepare_cached(
+        "DELETE FROM patient_name_terms WHERE (term, sort_key, patient_id) IN
+         (SELECT term, sort_key, patient_id FROM patient_search_terms WHERE patient_id = ?1)",
+    )?
+    .execute([id])?;
     conn.prepare_cached("DELETE FROM patient_search_terms WHERE patient_id = ?1")?.execute([id])?;
     index_patient(conn, id, &d)?;
     audit::record(conn, &actor.audit(Action::PatientUpdate).on(entity::PATIENT, id))?;
@@ -228,7 +232,7 @@ pub fn update_patient(
 
 /// Archives a patient: kept with all history, hidden from search unless asked for.
 pub fn archive_patient(conn: &Connection, actor: &Actor, id: i64) -> Result<Patient> {
-    set_archived(conn, actor, id, Some(now_utc()))
+    set_archived(conn, actor, id, Some(clock::now_iso(conn)?))
 }
 
 /// Brings an archived patient back to the active list.
@@ -241,7 +245,7 @@ fn set_archived(conn: &Connection, actor: &Actor, id: i64, archived_at: Option<S
     let action = if archived_at.is_some() { Action::PatientArchive } else { Action::PatientUnarchive };
     let changed = conn
         .prepare_cached("UPDATE patients SET archived_at = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(params![id, archived_at, now_utc()])?;
+        .execute(params![id, archived_at, clock::now_iso(conn)?])?;
     if changed == 0 {
         return Err(Error::NotFound("The patient"));
     }
@@ -249,15 +253,28 @@ fn set_archived(conn: &Connection, actor: &Actor, id: i64, archived_at: Option<S
     load(conn, id)
 }
 
-/// Writes the search terms of a patient: the words of every name and the phone suffixes.
+/// Writes the search terms of a patient: the words of every name and the phone suffixes,
+/// and the name terms (those with a letter) again with all of them beside each, for
+/// searches of several words (see `search.rs`).
 fn index_patient(conn: &Connection, id: i64, d: &PatientDetails) -> Result<()> {
     let sort = sort_key(d);
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO patient_search_terms (term, sort_key, patient_id) VALUES (?1, ?2, ?3)",
     )?;
     let names = [&d.given_name, &d.family_name, &d.preferred_name];
-    for term in names.iter().flat_map(|n| name_terms(n)).chain(phone_terms(&d.phone)) {
+    let mut name_words: Vec<String> = names.iter().flat_map(|n| name_terms(n)).collect();
+    for term in name_words.iter().cloned().chain(phone_terms(&d.phone)) {
         insert.execute(params![term, sort, id])?;
+    }
+    name_words.retain(|t| t.bytes().any(|b| b.is_ascii_alphabetic()));
+    name_words.sort();
+    name_words.dedup();
+    let words: String = name_words.iter().flat_map(|t| [" ", t.as_str()]).collect();
+    let mut insert_name = conn.prepare_cached(
+        "INSERT OR IGNORE INTO patient_name_terms (term, sort_key, patient_id, words) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for term in &name_words {
+        insert_name.execute(params![term, sort, id, words])?;
     }
     Ok(())
 }

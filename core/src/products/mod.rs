@@ -4,13 +4,13 @@
 //! Seeded by migration 0003; admins edit it. Products are retired, never deleted, since
 //! lots and sessions refer to them for good.
 
-use chrono::{SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
+use crate::clock;
 use crate::error::FieldError;
 use crate::{Error, Result};
 
@@ -24,6 +24,9 @@ pub enum TreatmentKind {
 }
 
 impl TreatmentKind {
+    /// Every kind, in the order the UI offers them.
+    pub const ALL: [TreatmentKind; 3] = [TreatmentKind::Neurotoxin, TreatmentKind::Filler, TreatmentKind::Other];
+
     /// The stored text.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -198,10 +201,10 @@ pub fn update_product(conn: &Connection, actor: &Actor, id: i64, form: &ProductF
 pub fn set_product_retired(conn: &Connection, actor: &Actor, id: i64, retired: bool) -> Result<Product> {
     actor.require(Permission::ManageProducts)?;
     let product = get_product(conn, id)?;
-    let retired_at = retired.then(now_utc);
+    let retired_at = if retired { Some(clock::now_iso(conn)?) } else { None };
     conn.prepare_cached("UPDATE products SET retired_at = ?1, updated_at = ?2 WHERE id = ?3")?.execute(params![
         retired_at,
-        now_utc(),
+        clock::now_iso(conn)?,
         id
     ])?;
     let what = if retired { "retired" } else { "brought back" };
@@ -215,7 +218,7 @@ pub fn set_product_retired(conn: &Connection, actor: &Actor, id: i64, retired: b
 /// Runs `sql` (an INSERT or UPDATE) with the form's columns as named parameters, the
 /// current time as `:now` and, for an update, the product's `:id`.
 fn write(conn: &Connection, sql: &str, f: &ProductForm, id: Option<i64>) -> Result<()> {
-    let (now, kind, unit) = (now_utc(), f.kind.as_str(), f.unit.symbol());
+    let (now, kind, unit) = (clock::now_iso(conn)?, f.kind.as_str(), f.unit.symbol());
     let mut named: Vec<(&str, &dyn ToSql)> = vec![
         (":name", &f.name),
         (":kind", &kind),
@@ -242,10 +245,6 @@ fn unique_name(conn: &Connection, name: &str, except: Option<i64>) -> Result<()>
         return Err(Error::invalid("name", "A product with this name is already in the catalogue."));
     }
     Ok(())
-}
-
-fn now_utc() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 impl ProductForm {

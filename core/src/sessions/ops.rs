@@ -14,6 +14,7 @@ use super::{
 };
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
+use crate::clock;
 use crate::error::FieldError;
 use crate::products::{get_product, DoseUnit, TreatmentKind};
 use crate::stock::{draw_volume_ml, get_vial, refuse_expired, Vial, VIAL_HOURS};
@@ -145,7 +146,7 @@ fn write_draft(conn: &Connection, id: i64, form: &SessionForm) -> Result<i64> {
         f.notes,
         Some(f.follow_up_date.as_str()).filter(|d| !d.is_empty()),
         Some(f.next_due_date.as_str()).filter(|d| !d.is_empty()),
-        iso(Utc::now()),
+        clock::now_iso(conn)?,
         id
     ])?;
     conn.prepare_cached("DELETE FROM injection_points WHERE session_id = ?1")?.execute([id])?;

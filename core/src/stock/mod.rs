@@ -7,13 +7,14 @@ pub mod gs1;
 mod recall;
 mod vials;
 
-use chrono::{Days, NaiveDate, SecondsFormat, Utc};
+use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
+use crate::clock;
 use crate::error::FieldError;
 use crate::products::{get_product, product_by_gtin, DoseUnit, Product, TreatmentKind};
 use crate::{Error, Result};
@@ -193,7 +194,7 @@ pub fn receive_lot(conn: &Connection, actor: &Actor, form: &LotForm, today: Naiv
                 lot_number,
                 expiry,
                 form.quantity,
-                Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+                clock::now_iso(conn)?,
                 actor.user_id
             ])?;
             conn.last_insert_rowid()

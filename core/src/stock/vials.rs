@@ -50,6 +50,8 @@ pub struct Vial {
     pub drawn: f64,
     /// Toxins: units in each 0.1 mL of the reconstituted vial.
     pub units_per_tenth_ml: Option<f64>,
+    /// Its lot is past its expiry date today (by the clinic's clock): never to be used.
+    pub expired: bool,
 }
 
 /// Units in each 0.1 mL of a vial of `size` units reconstituted with `diluent_ml`.
@@ -68,7 +70,8 @@ pub fn draw_volume_ml(dose: f64, unit: DoseUnit, size: f64, diluent_ml: Option<f
 
 const VIAL_COLUMNS: &str = "v.id, v.lot_id, p.id, p.name, p.kind, p.unit, p.size, l.lot_number, l.expiry,
     v.diluent_ml, v.single_patient, v.opened_at,
-    (SELECT COALESCE(SUM(ip.dose), 0) FROM injection_points ip WHERE ip.vial_id = v.id)";
+    (SELECT COALESCE(SUM(ip.dose), 0) FROM injection_points ip WHERE ip.vial_id = v.id),
+    l.expiry < date(glabella_now(), 'localtime')";
 const VIAL_FROM: &str = "vials v JOIN lots l ON l.id = v.lot_id JOIN products p ON p.id = l.product_id";
 
 fn vial_from_row(row: &Row) -> rusqlite::Result<Vial> {
@@ -93,6 +96,7 @@ fn vial_from_row(row: &Row) -> rusqlite::Result<Vial> {
             DoseUnit::Units => diluent_ml.map(|d| round(units_per_tenth_ml(size, d))),
             DoseUnit::Millilitres => None,
         },
+        expired: row.get(13)?,
     })
 }
 

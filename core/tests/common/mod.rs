@@ -2,6 +2,7 @@
 //! valid patient to start from.
 #![allow(dead_code)] // each test binary uses its own share of these
 
+pub mod desk;
 pub mod treatment;
 
 use std::path::Path;
@@ -72,7 +73,7 @@ pub fn staff(db: &Db, role: Role) -> Actor {
             Ok(tx.last_insert_rowid())
         })
         .unwrap();
-    Actor { user_id, display_name: username.clone(), username, role }
+    Actor::new(user_id, username.clone(), username, role)
 }
 
 /// A receptionist of the test clinic.

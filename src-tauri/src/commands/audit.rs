@@ -1,33 +1,29 @@
-//! The audit view's commands (admins only; the core refuses anyone else).
+//! The audit view's commands (administrators only; the core refuses anyone else).
 
-use std::path::PathBuf;
+use std::sync::Arc;
 
+use glabella_core::api::audit;
+use glabella_core::api::signin::Desk;
 use glabella_core::audit::{AuditEntry, AuditFilter};
 use glabella_core::error::ApiError;
-use tauri::State;
+use tauri::{AppHandle, State};
 
-use super::as_actor;
-use crate::state::AppState;
+use super::{as_actor, NativeSaveDialog};
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_audit(state: State<'_, AppState>, filter: AuditFilter) -> Result<Vec<AuditEntry>, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.audit_entries(actor, &filter)).await
+pub async fn list_audit(desk: State<'_, Arc<Desk>>, filter: AuditFilter) -> Result<Vec<AuditEntry>, ApiError> {
+    as_actor(desk, move |c, a| audit::list_audit(c, a, &filter)).await
 }
 
-/// Writes the entries matching `filter` as CSV to `path` (chosen by the person in the
-/// native save dialog); returns the path written.
+/// Saves what the filter shows as CSV where the person chooses; the file's name, or
+/// `null` if they cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_audit_csv(
-    state: State<'_, AppState>,
+    app: AppHandle,
+    desk: State<'_, Arc<Desk>>,
     filter: AuditFilter,
-    path: PathBuf,
-) -> Result<String, ApiError> {
-    as_actor(state, move |clinic, actor| {
-        let csv = clinic.export_audit(actor, &filter)?;
-        std::fs::write(&path, csv)?;
-        Ok(path.display().to_string())
-    })
-    .await
+) -> Result<Option<String>, ApiError> {
+    as_actor(desk, move |c, a| audit::export_audit_csv(c, a, &filter, &NativeSaveDialog(app))).await
 }

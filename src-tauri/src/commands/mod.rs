@@ -1,30 +1,36 @@
-//! The IPC commands: thin adapters that unpack arguments, run core functions off the
-//! UI thread on behalf of the signed-in person, and map errors to `{code, message,
-//! field?}`. The TypeScript bindings in `ui/src/lib/api/bindings.ts` are generated from
-//! this list by a test.
+//! The IPC commands: adapters of a few lines around `glabella_core::api`, one per
+//! operation, named like the function they call and grouped like it. Each unpacks its
+//! arguments, takes the clinic and the signed-in person from the [`Desk`], runs the
+//! core function off the UI thread and maps its error to `{code, message, field?}`.
+//! The list of commands is the core's `api::OPERATIONS` (plus the shell's own
+//! `ui_ready`): `build.rs` turns it into the `collect_commands!` below and the
+//! capability file. The TypeScript bindings in `ui/src/lib/api/bindings.ts` are
+//! generated from it by a test.
 
-mod app;
+pub(crate) mod app;
 mod audit;
 mod handouts;
 mod library;
 mod patients;
-mod session;
 mod sessions;
+mod settings;
+mod signin;
 mod stock;
 mod users;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use glabella_core::api::signin::Desk;
 use glabella_core::auth::Actor;
 use glabella_core::clinic::Clinic;
 use glabella_core::error::ApiError;
-use tauri::State;
-use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
+use glabella_core::files::SaveDialog;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_specta::{Builder, ErrorHandlingMode};
 
-use crate::state::AppState;
-
-/// Every command the UI may call, for the invoke handler and the bindings. A command
-/// added here must also be named in `build.rs` and allowed in `capabilities/`.
+/// Every command the UI may call, for the invoke handler and the bindings.
 pub fn bindings_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .error_handling(ErrorHandlingMode::Throw)
@@ -32,75 +38,8 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
         .disable_serde_phases() // one TypeScript type per Rust type
         .constant("SEARCH_LIMIT", glabella_core::patients::SEARCH_LIMIT)
         .constant("FACE_AREAS", glabella_core::sessions::face_areas())
-        .commands(collect_commands![
-            app::ui_ready,
-            session::app_status,
-            session::setup_clinic,
-            session::sign_in,
-            session::sign_out,
-            session::lock_app,
-            session::keep_alive,
-            session::change_own_password,
-            session::get_settings,
-            session::update_settings,
-            users::list_users,
-            users::create_user,
-            users::set_user_role,
-            users::deactivate_user,
-            users::reactivate_user,
-            users::reset_user_password,
-            audit::list_audit,
-            audit::export_audit_csv,
-            patients::search_patients,
-            patients::open_patient_chart,
-            patients::register_patient,
-            patients::update_patient,
-            patients::archive_patient,
-            patients::unarchive_patient,
-            sessions::list_patient_sessions,
-            sessions::start_session,
-            sessions::open_session,
-            sessions::save_session,
-            sessions::sign_session,
-            sessions::amend_session,
-            stock::list_products,
-            stock::create_product,
-            stock::update_product,
-            stock::set_product_retired,
-            stock::scan_lot_code,
-            stock::receive_lot,
-            stock::get_inventory,
-            stock::list_usable_lots,
-            stock::open_vial,
-            stock::list_recent_vials,
-            stock::recall_lot,
-            stock::export_recall_csv,
-            library::search_library,
-            library::list_library_tags,
-            library::get_article,
-            library::create_article,
-            library::update_article,
-            library::list_article_versions,
-            library::get_article_version,
-            library::import_articles,
-            library::export_article_markdown,
-            handouts::list_aftercare_templates,
-            handouts::list_template_versions,
-            handouts::save_aftercare_template,
-            handouts::get_handout_paper,
-            handouts::set_handout_paper,
-            handouts::get_clinic_logo,
-            handouts::set_clinic_logo,
-            handouts::print_handout,
-            handouts::save_handout_pdf,
-            handouts::reprint_handout,
-            handouts::list_handouts,
-        ])
-}
-
-/// The clinic's local date.
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+        .constant("TREATMENT_KINDS", glabella_core::products::TreatmentKind::ALL)
+        .commands(include!(concat!(env!("OUT_DIR"), "/commands.rs")))
 }
 
 /// Runs `f` on a blocking thread, so the UI thread never waits for the disk.
@@ -117,13 +56,35 @@ where
 
 /// Runs `f` for the signed-in, unlocked person (refused with `auth.required` or
 /// `auth.locked` otherwise).
-async fn as_actor<T, F>(state: State<'_, AppState>, f: F) -> Result<T, ApiError>
+async fn as_actor<T, F>(desk: State<'_, Arc<Desk>>, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&Clinic, &Actor) -> glabella_core::Result<T> + Send + 'static,
 {
-    let (clinic, actor): (Arc<Clinic>, Actor) = state.actor()?;
+    let (clinic, actor) = desk.actor()?;
     blocking(move || f(&clinic, &actor)).await
+}
+
+/// The native "Save as" dialog over the main window.
+struct NativeSaveDialog(AppHandle);
+
+/// End-to-end builds only: save into this folder under the suggested name instead of
+/// asking, since a native dialog cannot be driven through WebDriver.
+#[cfg(feature = "e2e")]
+const SAVE_TO_DIR_ENV: &str = "GLABELLA_SAVE_TO_DIR";
+
+impl SaveDialog for NativeSaveDialog {
+    fn choose(&self, file_name: &str, filter: &str, extension: &str) -> Option<PathBuf> {
+        #[cfg(feature = "e2e")]
+        if let Some(dir) = std::env::var_os(SAVE_TO_DIR_ENV) {
+            return Some(PathBuf::from(dir).join(file_name));
+        }
+        let mut dialog = self.0.dialog().file().set_file_name(file_name).add_filter(filter, &[extension]);
+        if let Some(window) = self.0.get_webview_window("main") {
+            dialog = dialog.set_parent(&window);
+        }
+        dialog.blocking_save_file().and_then(|chosen| chosen.into_path().ok())
+    }
 }
 
 #[cfg(test)]
@@ -145,5 +106,19 @@ mod tests {
             .expect("export TypeScript bindings");
         let after = std::fs::read_to_string(&path).unwrap();
         assert!(before == after, "ui/src/lib/api/bindings.ts was stale and has been regenerated; commit it");
+    }
+
+    /// No command takes a file path from the page: the shell asks the person.
+    #[test]
+    fn no_command_takes_a_path() {
+        let bindings =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/api/bindings.ts"))
+                .unwrap();
+        let commands: Vec<&str> = bindings.lines().filter(|l| l.contains("=> __TAURI_INVOKE<")).collect();
+        assert!(commands.len() > 50, "the commands were not found in bindings.ts");
+        for line in commands {
+            let parameters = line.split("=>").next().unwrap().to_lowercase();
+            assert!(!parameters.contains("path"), "a command takes a path from the page: {line}");
+        }
     }
 }

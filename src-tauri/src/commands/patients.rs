@@ -1,64 +1,55 @@
 //! Patient registry commands.
 
+use std::sync::Arc;
+
+use glabella_core::api::patients;
+use glabella_core::api::signin::Desk;
 use glabella_core::error::ApiError;
-use glabella_core::patients::{self, Patient, PatientDetails, PatientSummary};
+use glabella_core::patients::{Patient, PatientDetails, PatientSummary};
 use tauri::State;
 
-use super::{as_actor, today};
-use crate::state::AppState;
+use super::as_actor;
 
 #[tauri::command]
 #[specta::specta]
 pub async fn search_patients(
-    state: State<'_, AppState>,
+    desk: State<'_, Arc<Desk>>,
     query: String,
     include_archived: bool,
 ) -> Result<Vec<PatientSummary>, ApiError> {
-    as_actor(state, move |clinic, actor| {
-        clinic.db().read(|c| patients::search_patients(c, actor, &query, include_archived))
-    })
-    .await
+    as_actor(desk, move |c, a| patients::search_patients(c, a, &query, include_archived)).await
 }
 
-/// Opens a patient's chart; the view is recorded in the audit trail.
 #[tauri::command]
 #[specta::specta]
-pub async fn open_patient_chart(state: State<'_, AppState>, id: i64) -> Result<Patient, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.db().write(|tx| patients::open_chart(tx, actor, id))).await
+pub async fn open_patient_chart(desk: State<'_, Arc<Desk>>, id: i64) -> Result<Patient, ApiError> {
+    as_actor(desk, move |c, a| patients::open_patient_chart(c, a, id)).await
 }
 
-/// Registers a patient; a likely duplicate fails with `patient.duplicate` unless
-/// `register_anyway` is set.
 #[tauri::command]
 #[specta::specta]
 pub async fn register_patient(
-    state: State<'_, AppState>,
+    desk: State<'_, Arc<Desk>>,
     details: PatientDetails,
     register_anyway: bool,
 ) -> Result<Patient, ApiError> {
-    as_actor(state, move |clinic, actor| {
-        clinic.db().write(|tx| patients::register_patient(tx, actor, &details, register_anyway, today()))
-    })
-    .await
+    as_actor(desk, move |c, a| patients::register_patient(c, a, &details, register_anyway)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn update_patient(state: State<'_, AppState>, id: i64, details: PatientDetails) -> Result<Patient, ApiError> {
-    as_actor(state, move |clinic, actor| {
-        clinic.db().write(|tx| patients::update_patient(tx, actor, id, &details, today()))
-    })
-    .await
+pub async fn update_patient(desk: State<'_, Arc<Desk>>, id: i64, details: PatientDetails) -> Result<Patient, ApiError> {
+    as_actor(desk, move |c, a| patients::update_patient(c, a, id, &details)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn archive_patient(state: State<'_, AppState>, id: i64) -> Result<Patient, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.db().write(|tx| patients::archive_patient(tx, actor, id))).await
+pub async fn archive_patient(desk: State<'_, Arc<Desk>>, id: i64) -> Result<Patient, ApiError> {
+    as_actor(desk, move |c, a| patients::archive_patient(c, a, id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn unarchive_patient(state: State<'_, AppState>, id: i64) -> Result<Patient, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.db().write(|tx| patients::unarchive_patient(tx, actor, id))).await
+pub async fn unarchive_patient(desk: State<'_, Arc<Desk>>, id: i64) -> Result<Patient, ApiError> {
+    as_actor(desk, move |c, a| patients::unarchive_patient(c, a, id)).await
 }

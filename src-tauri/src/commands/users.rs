@@ -1,46 +1,48 @@
-//! Account commands (admins only; the core refuses anyone else).
+//! Staff accounts (administrators only; the core refuses anyone else).
 
-use glabella_core::auth::users::{self, NewUser, User};
+use std::sync::Arc;
+
+use glabella_core::api::signin::Desk;
+use glabella_core::api::users;
+use glabella_core::auth::users::{NewUser, User};
 use glabella_core::auth::Role;
 use glabella_core::error::ApiError;
 use tauri::State;
 
 use super::as_actor;
-use crate::state::AppState;
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_users(state: State<'_, AppState>) -> Result<Vec<User>, ApiError> {
-    as_actor(state, |clinic, actor| clinic.db().read(|c| users::list_users(c, actor))).await
+pub async fn list_users(desk: State<'_, Arc<Desk>>) -> Result<Vec<User>, ApiError> {
+    as_actor(desk, users::list_users).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn create_user(state: State<'_, AppState>, user: NewUser) -> Result<User, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.create_user(actor, &user)).await
+pub async fn create_user(desk: State<'_, Arc<Desk>>, user: NewUser) -> Result<User, ApiError> {
+    as_actor(desk, move |c, a| users::create_user(c, a, &user)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_user_role(state: State<'_, AppState>, id: i64, role: Role) -> Result<User, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.set_role(actor, id, role)).await
+pub async fn set_user_role(desk: State<'_, Arc<Desk>>, id: i64, role: Role) -> Result<User, ApiError> {
+    as_actor(desk, move |c, a| users::set_user_role(c, a, id, role)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn deactivate_user(state: State<'_, AppState>, id: i64) -> Result<User, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.deactivate_user(actor, id)).await
-}
-
-/// Reactivates an account with a new password (the old one no longer opens the database).
-#[tauri::command]
-#[specta::specta]
-pub async fn reactivate_user(state: State<'_, AppState>, id: i64, password: String) -> Result<User, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.reactivate_user(actor, id, &password)).await
+pub async fn deactivate_user(desk: State<'_, Arc<Desk>>, id: i64) -> Result<User, ApiError> {
+    as_actor(desk, move |c, a| users::deactivate_user(c, a, id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn reset_user_password(state: State<'_, AppState>, id: i64, password: String) -> Result<User, ApiError> {
-    as_actor(state, move |clinic, actor| clinic.reset_password(actor, id, &password)).await
+pub async fn reactivate_user(desk: State<'_, Arc<Desk>>, id: i64, password: String) -> Result<User, ApiError> {
+    as_actor(desk, move |c, a| users::reactivate_user(c, a, id, &password)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_user_password(desk: State<'_, Arc<Desk>>, id: i64, password: String) -> Result<User, ApiError> {
+    as_actor(desk, move |c, a| users::reset_user_password(c, a, id, &password)).await
 }

@@ -6,23 +6,16 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 
 /** Commands */
 export const commands = {
-	/**  Called by the UI once its first screen is ready; logs the time since launch. */
+	/**
+	 *  Called by the UI once its first screen is ready; logs the time since launch
+	 *  (read by `scripts/measure-app.sh`).
+	 */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
 	appStatus: () => __TAURI_INVOKE<AppStatus>("app_status"),
-	/**  Sets up the clinic on first start: its details and the first admin account. */
 	setupClinic: (clinic: ClinicSettings, admin: NewUser) => __TAURI_INVOKE<SetupResult>("setup_clinic", { clinic, admin }),
-	/**
-	 *  Signs a person in (also to unlock, or to take over a locked front desk). Repeated
-	 *  failures for a username wait longer and longer before answering.
-	 */
 	signIn: (username: string, password: string) => __TAURI_INVOKE<Actor>("sign_in", { username, password }),
 	signOut: () => __TAURI_INVOKE<null>("sign_out"),
-	/**  Locks the app now (the lock button, or the UI's idle timer). */
 	lockApp: () => __TAURI_INVOKE<null>("lock_app"),
-	/**
-	 *  Tells the core the person is still at work (keyboard or mouse), so the idle lock
-	 *  does not fall while they read a chart.
-	 */
 	keepAlive: () => __TAURI_INVOKE<null>("keep_alive"),
 	changeOwnPassword: (current: string, replacement: string) => __TAURI_INVOKE<null>("change_own_password", { current, replacement }),
 	getSettings: () => __TAURI_INVOKE<ClinicSettings>("get_settings"),
@@ -31,92 +24,65 @@ export const commands = {
 	createUser: (user: NewUser) => __TAURI_INVOKE<User>("create_user", { user }),
 	setUserRole: (id: number, role: Role) => __TAURI_INVOKE<User>("set_user_role", { id, role }),
 	deactivateUser: (id: number) => __TAURI_INVOKE<User>("deactivate_user", { id }),
-	/**  Reactivates an account with a new password (the old one no longer opens the database). */
 	reactivateUser: (id: number, password: string) => __TAURI_INVOKE<User>("reactivate_user", { id, password }),
 	resetUserPassword: (id: number, password: string) => __TAURI_INVOKE<User>("reset_user_password", { id, password }),
 	listAudit: (filter: AuditFilter) => __TAURI_INVOKE<AuditEntry[]>("list_audit", { filter }),
 	/**
-	 *  Writes the entries matching `filter` as CSV to `path` (chosen by the person in the
-	 *  native save dialog); returns the path written.
+	 *  Saves what the filter shows as CSV where the person chooses; the file's name, or
+	 *  `null` if they cancelled.
 	 */
-	exportAuditCsv: (filter: AuditFilter, path: string) => __TAURI_INVOKE<string>("export_audit_csv", { filter, path }),
+	exportAuditCsv: (filter: AuditFilter) => __TAURI_INVOKE<string | null>("export_audit_csv", { filter }),
 	searchPatients: (query: string, includeArchived: boolean) => __TAURI_INVOKE<PatientSummary[]>("search_patients", { query, includeArchived }),
-	/**  Opens a patient's chart; the view is recorded in the audit trail. */
 	openPatientChart: (id: number) => __TAURI_INVOKE<Patient>("open_patient_chart", { id }),
-	/**
-	 *  Registers a patient; a likely duplicate fails with `patient.duplicate` unless
-	 *  `register_anyway` is set.
-	 */
 	registerPatient: (details: PatientDetails, registerAnyway: boolean) => __TAURI_INVOKE<Patient>("register_patient", { details, registerAnyway }),
 	updatePatient: (id: number, details: PatientDetails) => __TAURI_INVOKE<Patient>("update_patient", { id, details }),
 	archivePatient: (id: number) => __TAURI_INVOKE<Patient>("archive_patient", { id }),
 	unarchivePatient: (id: number) => __TAURI_INVOKE<Patient>("unarchive_patient", { id }),
-	/**  A patient's sessions, newest first, as summaries (everyone at the desk sees these). */
 	listPatientSessions: (patientId: number) => __TAURI_INVOKE<SessionSummary[]>("list_patient_sessions", { patientId }),
 	startSession: (patientId: number, kind: TreatmentKind) => __TAURI_INVOKE<Session>("start_session", { patientId, kind }),
-	/**  Opens a session to read or go on with; the view is audited. */
 	openSession: (id: number) => __TAURI_INVOKE<Session>("open_session", { id }),
-	/**  Saves a draft as it stands (the session screen calls this as the injector works). */
 	saveSession: (id: number, form: SessionForm) => __TAURI_INVOKE<Session>("save_session", { id, form }),
 	signSession: (id: number, form: SessionForm) => __TAURI_INVOKE<Session>("sign_session", { id, form }),
 	amendSession: (id: number, reason: string, text: string) => __TAURI_INVOKE<Session>("amend_session", { id, reason, text }),
 	listProducts: () => __TAURI_INVOKE<Product[]>("list_products"),
 	createProduct: (form: ProductForm) => __TAURI_INVOKE<Product>("create_product", { form }),
 	updateProduct: (id: number, form: ProductForm) => __TAURI_INVOKE<Product>("update_product", { id, form }),
-	/**  Retires a product or brings it back. */
 	setProductRetired: (id: number, retired: boolean) => __TAURI_INVOKE<Product>("set_product_retired", { id, retired }),
-	/**
-	 *  Reads what a barcode scanner typed into the lot field: `null` for an ordinary lot
-	 *  number, the GTIN, lot and expiry for a GS1 DataMatrix.
-	 */
 	scanLotCode: (text: string) => __TAURI_INVOKE<LotScan | null>("scan_lot_code", { text }),
 	receiveLot: (form: LotForm) => __TAURI_INVOKE<Lot>("receive_lot", { form }),
 	getInventory: () => __TAURI_INVOKE<Inventory>("get_inventory"),
-	/**  Lots a vial can be opened from today. */
 	listUsableLots: () => __TAURI_INVOKE<Lot[]>("list_usable_lots"),
 	openVial: (form: VialForm) => __TAURI_INVOKE<Vial>("open_vial", { form }),
-	/**  Vials opened in the last three days and not used up: what a session can draw from. */
 	listRecentVials: () => __TAURI_INVOKE<Vial[]>("list_recent_vials"),
-	/**  Everyone who received a lot; the look-up is audited. */
 	recallLot: (lotNumber: string) => __TAURI_INVOKE<RecallRow[]>("recall_lot", { lotNumber }),
 	/**
-	 *  Writes the recall list of a lot as CSV to `path` (chosen in the native save
-	 *  dialog), audited as a disclosure; returns the path written.
+	 *  Saves a lot's recall list as CSV where the person chooses; the file's name, or
+	 *  `null` if they cancelled.
 	 */
-	exportRecallCsv: (lotNumber: string, path: string) => __TAURI_INVOKE<string>("export_recall_csv", { lotNumber, path }),
+	exportRecallCsv: (lotNumber: string) => __TAURI_INVOKE<string | null>("export_recall_csv", { lotNumber }),
 	searchLibrary: (query: LibraryQuery) => __TAURI_INVOKE<ArticleHit[]>("search_library", { query }),
-	/**  Every tag in use, for the library's filter. */
 	listLibraryTags: () => __TAURI_INVOKE<string[]>("list_library_tags"),
 	getArticle: (id: number) => __TAURI_INVOKE<Article>("get_article", { id }),
 	createArticle: (form: ArticleForm) => __TAURI_INVOKE<Article>("create_article", { form }),
 	updateArticle: (id: number, form: ArticleForm) => __TAURI_INVOKE<Article>("update_article", { id, form }),
 	listArticleVersions: (id: number) => __TAURI_INVOKE<ArticleVersion[]>("list_article_versions", { id }),
 	getArticleVersion: (id: number, version: number) => __TAURI_INVOKE<ArticleVersion>("get_article_version", { id, version }),
-	/**
-	 *  Imports Markdown files the person picked (read by the page, so the app needs no
-	 *  file-system permission); reports what was imported and what was refused, and why.
-	 */
 	importArticles: (files: ImportFile[]) => __TAURI_INVOKE<ImportReport>("import_articles", { files }),
-	/**  Writes the article as Markdown to `path` (chosen in the native save dialog). */
-	exportArticleMarkdown: (id: number, path: string) => __TAURI_INVOKE<string>("export_article_markdown", { id, path }),
+	/**
+	 *  Saves the article as Markdown where the person chooses; the file's name, or `null`
+	 *  if they cancelled.
+	 */
+	exportArticleMarkdown: (id: number) => __TAURI_INVOKE<string | null>("export_article_markdown", { id }),
 	listAftercareTemplates: () => __TAURI_INVOKE<AftercareTemplate[]>("list_aftercare_templates"),
 	listTemplateVersions: (kind: TreatmentKind) => __TAURI_INVOKE<AftercareTemplate[]>("list_template_versions", { kind }),
-	/**  Saves a new version of a kind's aftercare template. */
 	saveAftercareTemplate: (kind: TreatmentKind, title: string, body: string) => __TAURI_INVOKE<AftercareTemplate>("save_aftercare_template", { kind, title, body }),
 	getHandoutPaper: () => __TAURI_INVOKE<Paper>("get_handout_paper"),
 	setHandoutPaper: (paper: Paper) => __TAURI_INVOKE<Paper>("set_handout_paper", { paper }),
-	/**  The clinic's logo (PNG or JPEG bytes), if it has one. */
 	getClinicLogo: () => __TAURI_INVOKE<number[] | null>("get_clinic_logo"),
-	/**  Sets the logo printed on handouts; an empty image removes it. */
 	setClinicLogo: (image: number[]) => __TAURI_INVOKE<null>("set_clinic_logo", { image }),
-	/**
-	 *  Makes the handout of a signed session (with the chosen articles), sends it to the
-	 *  printer and records it; returns the record.
-	 */
 	printHandout: (sessionId: number, articleIds: number[]) => __TAURI_INVOKE<HandoutRecord>("print_handout", { sessionId, articleIds }),
-	/**  Makes the handout and writes it to `path` (chosen in the native save dialog). */
-	saveHandoutPdf: (sessionId: number, articleIds: number[], path: string) => __TAURI_INVOKE<HandoutRecord>("save_handout_pdf", { sessionId, articleIds, path }),
-	/**  Prints a recorded handout again, exactly as it was given. */
+	/**  Saves the handout as a PDF where the person chooses; `null` if they cancelled. */
+	saveHandoutPdf: (sessionId: number, articleIds: number[]) => __TAURI_INVOKE<SavedHandout | null>("save_handout_pdf", { sessionId, articleIds }),
 	reprintHandout: (id: number) => __TAURI_INVOKE<HandoutRecord>("reprint_handout", { id }),
 	listHandouts: (patientId: number) => __TAURI_INVOKE<HandoutRecord[]>("list_handouts", { patientId }),
 };
@@ -125,6 +91,8 @@ export const commands = {
 export const FACE_AREAS = [{"code":"glabella","filler":false,"label":"Glabella","neurotoxin":true,"typicalMax":25.0,"typicalMin":15.0},{"code":"forehead","filler":false,"label":"Forehead","neurotoxin":true,"typicalMax":30.0,"typicalMin":10.0},{"code":"crows_feet_right","filler":false,"label":"Crow's feet (right)","neurotoxin":true,"typicalMax":15.0,"typicalMin":10.0},{"code":"crows_feet_left","filler":false,"label":"Crow's feet (left)","neurotoxin":true,"typicalMax":15.0,"typicalMin":10.0},{"code":"bunny_lines","filler":false,"label":"Bunny lines","neurotoxin":true,"typicalMax":8.0,"typicalMin":4.0},{"code":"upper_lip","filler":false,"label":"Upper lip","neurotoxin":true,"typicalMax":null,"typicalMin":null},{"code":"lip_flip","filler":false,"label":"Lip flip","neurotoxin":true,"typicalMax":8.0,"typicalMin":4.0},{"code":"dao_right","filler":false,"label":"Depressor anguli oris (right)","neurotoxin":true,"typicalMax":null,"typicalMin":null},{"code":"dao_left","filler":false,"label":"Depressor anguli oris (left)","neurotoxin":true,"typicalMax":null,"typicalMin":null},{"code":"chin","filler":true,"label":"Chin","neurotoxin":true,"typicalMax":10.0,"typicalMin":5.0},{"code":"masseter_right","filler":false,"label":"Masseter (right)","neurotoxin":true,"typicalMax":30.0,"typicalMin":20.0},{"code":"masseter_left","filler":false,"label":"Masseter (left)","neurotoxin":true,"typicalMax":30.0,"typicalMin":20.0},{"code":"platysma","filler":false,"label":"Platysma","neurotoxin":true,"typicalMax":36.0,"typicalMin":26.0},{"code":"lips","filler":true,"label":"Lips","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"cheek_right","filler":true,"label":"Cheek (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"cheek_left","filler":true,"label":"Cheek (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"nasolabial_right","filler":true,"label":"Nasolabial fold (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"nasolabial_left","filler":true,"label":"Nasolabial fold (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"tear_trough_right","filler":true,"label":"Tear trough (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"tear_trough_left","filler":true,"label":"Tear trough (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"jawline_right","filler":true,"label":"Jawline (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"jawline_left","filler":true,"label":"Jawline (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null}] as const;
 
 export const SEARCH_LIMIT = 50 as const;
+
+export const TREATMENT_KINDS = ["neurotoxin","filler","other"] as const;
 
 /* Types */
 /**
@@ -174,7 +142,9 @@ export type Action = "login" | "logout" |
 /**  An aftercare handout was printed (a disclosure, recorded on the patient). */
 "handout.print" | 
 /**  An aftercare handout was saved as a PDF file. */
-"handout.save" | "handout.reprint";
+"handout.save" | "handout.reprint" | 
+/**  A handout sent to the printer (or to a file) failed there; see `handout_failures`. */
+"handout.failed";
 
 /**  The signed-in person on whose behalf an operation runs. */
 export type Actor = {
@@ -182,6 +152,8 @@ export type Actor = {
 	username: string,
 	displayName: string,
 	role: Role,
+	/**  What the role allows, for the UI to show or hide screens by. */
+	permissions: Permission[],
 };
 
 export type AdverseEvent = {
@@ -369,6 +341,8 @@ export type HandoutRecord = {
 	articles: GivenArticle[],
 	/**  SHA-256 of the PDF, hex. */
 	sha256: string,
+	/**  Why the printer (or the chosen file) refused it after it was sent, if it did. */
+	failure: string | null,
 };
 
 /**  A Markdown file to import: its name (for the report) and its text. */
@@ -521,6 +495,34 @@ export type PatientSummary = {
 	archived: boolean,
 };
 
+/**
+ *  What an operation needs the actor to be allowed. The UI asks the actor's list of
+ *  these (never its role's name) what to show; the core decides all the same.
+ */
+export type Permission = 
+/**  Find, view, register, edit and archive patients' demographics. */
+"demographics" | 
+/**  Read clinical notes (sessions, doses, adverse events). */
+"clinicalRead" | 
+/**  Record, sign and amend injection sessions: injectors only. */
+"clinicalWrite" | 
+/**  Receive stock, open vials, see the inventory. */
+"stock" | 
+/**  Edit the product catalogue. */
+"manageProducts" | 
+/**  Print handouts and paperwork. */
+"printHandouts" | 
+/**  Read the article library. */
+"readLibrary" | 
+/**  Write library articles. */
+"writeLibrary" | 
+/**  Create, deactivate and reset accounts; set roles. */
+"manageUsers" | 
+/**  Change clinic settings. */
+"manageSettings" | 
+/**  Read and export the audit trail. */
+"viewAudit";
+
 /**  A point as shown: with its area's name, its product and lot, and the volume to draw. */
 export type PointDetail = {
 	/**  1, 2, 3 … as numbered on the face chart. */
@@ -620,6 +622,12 @@ export type Role =
 "injector" | 
 /**  The front desk: demographics, appointments, printing handouts, the library. */
 "receptionist";
+
+/**  A handout saved as a PDF: its record and the file's name. */
+export type SavedHandout = {
+	record: HandoutRecord,
+	fileName: string,
+};
 
 /**  A whole session, as the injector sees it. */
 export type Session = {
@@ -724,6 +732,8 @@ export type Vial = {
 	drawn: number | null,
 	/**  Toxins: units in each 0.1 mL of the reconstituted vial. */
 	unitsPerTenthMl: number | null,
+	/**  Its lot is past its expiry date today (by the clinic's clock): never to be used. */
+	expired: boolean,
 };
 
 /**  Opening a vial or syringe of a lot. */

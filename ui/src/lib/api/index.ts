@@ -1,11 +1,10 @@
 // The one door to the Rust core. Components import from here, never from
 // `@tauri-apps/*`; the commands and types come generated from Rust (bindings.ts).
-import { save } from '@tauri-apps/plugin-dialog';
-import { commands, FACE_AREAS, SEARCH_LIMIT } from './bindings';
+import { commands, FACE_AREAS, SEARCH_LIMIT, TREATMENT_KINDS } from './bindings';
 import type { ApiError } from './bindings';
 
 export type * from './bindings';
-export { FACE_AREAS, SEARCH_LIMIT };
+export { FACE_AREAS, SEARCH_LIMIT, TREATMENT_KINDS };
 
 /** Turns whatever a failed command threw into `{code, message, field?}`. */
 export function asApiError(e: unknown): ApiError {
@@ -22,14 +21,14 @@ export function asApiError(e: unknown): ApiError {
   return { code: 'internal', message: String(e), field: null, fieldErrors: [], duplicates: [] };
 }
 
-let sessionLost: () => void = () => {};
+let signInLost: () => void = () => {};
 
 /** `f` runs whenever a command is refused because the app locked or nobody is signed in. */
-export function onSessionLost(f: () => void) {
-  sessionLost = f;
+export function onSignInLost(f: () => void) {
+  signInLost = f;
 }
 
-/** The commands, each reporting a lost session (locked, signed out) to `onSessionLost`. */
+/** The commands, each reporting a lost sign-in (locked, signed out) to `onSignInLost`. */
 export const api = Object.fromEntries(
   Object.entries(commands).map(([name, command]) => [
     name,
@@ -38,17 +37,12 @@ export const api = Object.fromEntries(
         return await (command as (...a: unknown[]) => Promise<unknown>)(...args);
       } catch (e) {
         const code = asApiError(e).code;
-        if (code === 'auth.locked' || code === 'auth.required') sessionLost();
+        if (code === 'auth.locked' || code === 'auth.required') signInLost();
         throw e;
       }
     },
   ]),
 ) as typeof commands;
-
-/** Asks where to save a file with the native dialog; `null` if the person cancelled. */
-export function chooseSavePath(defaultPath: string, filterName: string, extension: string): Promise<string | null> {
-  return save({ defaultPath, filters: [{ name: filterName, extensions: [extension] }] });
-}
 
 /** The field errors of a failed command, by field, for `Field`'s `error`. */
 export function errorsByField(err: ApiError): Record<string, string> {

@@ -41,4 +41,5 @@ export const ACTION_LABELS: Record<Action, string> = {
   'handout.print': 'Printed a handout',
   'handout.save': 'Saved a handout as PDF',
   'handout.reprint': 'Reprinted a handout',
+  'handout.failed': 'A handout failed at the printer or file',
 };

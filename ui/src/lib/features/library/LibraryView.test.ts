@@ -3,13 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 import LibraryView from './LibraryView.svelte';
-import type { Actor, Article, ArticleForm, ArticleHit, ArticleVersion, Role } from '../../api';
+import type { Article, ArticleForm, ArticleHit, ArticleVersion } from '../../api';
+import { actor } from '../signin/fixtures';
 
 afterEach(() => clearMocks());
-
-function actor(role: Role): Actor {
-  return { userId: 1, username: role, displayName: `Sam ${role}`, role };
-}
 
 const admin = actor('admin');
 const injector = actor('injector');
@@ -234,17 +231,25 @@ describe('LibraryView', () => {
   });
 
   it('exports an article as Markdown where the person chooses', async () => {
-    const calls = backend({
-      'plugin:dialog|save': () => '/home/ana/bruising-after-fillers.md',
-      export_article_markdown: ({ path }) => path,
-    });
+    // The shell asks where with the native dialog and answers with the file's name.
+    const calls = backend({ export_article_markdown: () => 'bruising-after-fillers.md' });
     render(LibraryView, { me: admin });
     await userEvent.click(await screen.findByRole('button', { name: 'Bruising after fillers' }));
     await userEvent.click(await screen.findByRole('button', { name: 'Export as Markdown' }));
-    expect(await screen.findByText('Saved to /home/ana/bruising-after-fillers.md.')).toBeInTheDocument();
-    const dialog = calls.find((c) => c.cmd === 'plugin:dialog|save')?.args as { options: { defaultPath: string } };
-    expect(dialog.options.defaultPath).toBe('bruising-after-fillers.md');
-    expect(calls.find((c) => c.cmd === 'export_article_markdown')?.args).toEqual({ id: 1, path: '/home/ana/bruising-after-fillers.md' });
+    expect(await screen.findByText('Saved bruising-after-fillers.md.')).toBeInTheDocument();
+    // The page names no path: the person chose it in the shell's dialog.
+    expect(calls.some((c) => c.cmd.startsWith('plugin:dialog'))).toBe(false);
+    expect(calls.find((c) => c.cmd === 'export_article_markdown')?.args).toEqual({ id: 1 });
+  });
+
+  it('says nothing when the person cancels the export', async () => {
+    const calls = backend({ export_article_markdown: () => null });
+    render(LibraryView, { me: admin });
+    await userEvent.click(await screen.findByRole('button', { name: 'Bruising after fillers' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Export as Markdown' }));
+    await waitFor(() => expect(calls.some((c) => c.cmd === 'export_article_markdown')).toBe(true));
+    expect(screen.queryByRole('status')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('writes a new article: tags split by commas, kinds from the boxes, published from Status', async () => {

@@ -3,13 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 import TemplatesView from './TemplatesView.svelte';
-import type { Actor, AftercareTemplate, Role, TreatmentKind } from '../../api';
+import type { AftercareTemplate, TreatmentKind } from '../../api';
+import { actor } from '../signin/fixtures';
 
 afterEach(() => clearMocks());
-
-function actor(role: Role): Actor {
-  return { userId: 1, username: role, displayName: `Sam ${role}`, role };
-}
 
 function template(kind: TreatmentKind, version: number, title: string, body: string): AftercareTemplate {
   return { id: version * 10 + kind.length, kind, version, title, body, savedAt: `2026-11-0${version}T09:00:00Z`, savedByName: version === 1 ? 'Glabella' : 'Ana Ruiz' };

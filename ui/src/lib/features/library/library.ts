@@ -1,11 +1,9 @@
 // How the library reads on screen: who may write, tags typed as text, the kinds in
-// their usual order, the import report's sentences, an article's status line and the
-// name offered when an article is exported, shared by the library's views.
-import type { Actor, Article, ArticleForm, ImportReport, RefusedFile, TreatmentKind } from '../../api';
+// their usual order, the import report's sentences and an article's status line,
+// shared by the library's views.
+import { TREATMENT_KINDS, type Actor, type Article, type ArticleForm, type ImportReport, type RefusedFile, type TreatmentKind } from '../../api';
+import { can } from '../signin/permissions';
 import { KIND_LABELS } from '../stock/stock';
-
-/** The treatment kinds in the order they are listed everywhere (that of `KIND_LABELS`). */
-export const KINDS = Object.keys(KIND_LABELS) as TreatmentKind[];
 
 /**
  * The placeholders an aftercare template may use, filled with the patient's data when
@@ -18,9 +16,9 @@ export function placeholder(name: string): string {
   return `{{${name}}}`;
 }
 
-/** Admins and injectors write articles and templates; receptionists only read. */
+/** Whether `me` writes articles and templates (admins and injectors); others only read. */
 export function canWrite(me: Actor): boolean {
-  return me.role !== 'receptionist';
+  return can(me, 'writeLibrary');
 }
 
 /** Tags typed as "bruising, aftercare" as the list the core stores (it trims and lower-cases them). */
@@ -36,9 +34,9 @@ export function tagsText(tags: string[]): string {
   return tags.join(', ');
 }
 
-/** The kinds ticked, in the usual order and without repeats. */
+/** The kinds ticked, in the usual order (that of `TREATMENT_KINDS`) and without repeats. */
 export function orderedKinds(kinds: TreatmentKind[]): TreatmentKind[] {
-  return KINDS.filter((k) => kinds.includes(k));
+  return TREATMENT_KINDS.filter((k) => kinds.includes(k));
 }
 
 /** "Neurotoxin, Dermal filler". */
@@ -56,19 +54,6 @@ export function emptyForm(): ArticleForm {
 /** "Version 3", or "Draft" while the article is not published. */
 export function statusText(article: Article): string {
   return article.form.published ? `Version ${article.version}` : 'Draft';
-}
-
-/** A file name for the article's title: "bruising-after-fillers", or "article". */
-export function slug(title: string): string {
-  const s = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return s || 'article';
 }
 
 /** "Imported 2 articles: A, B." or "No articles were imported." */

@@ -2,6 +2,7 @@ import { render, screen, within } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Role, SessionSummary } from '../../api';
+import { actor } from '../signin/fixtures';
 import PatientChart from './PatientChart.svelte';
 import { patient } from './fixtures';
 import { blankDetails } from './patients';
@@ -29,7 +30,7 @@ function show(p: ReturnType<typeof patient>, role: Role = 'receptionist', sessio
   mockIPC((cmd) => (cmd === 'list_patient_sessions' ? sessions : cmd === 'list_handouts' ? [] : null));
   render(PatientChart, {
     patient: p,
-    role,
+    me: actor(role),
     onEdit: vi.fn(),
     onBack: vi.fn(),
     onChanged: vi.fn(),
@@ -69,6 +70,13 @@ describe('PatientChart', () => {
     expect(item.getByText('Total Botox Cosmetic 100 U: 20 U (lot C1234)')).toBeInTheDocument();
     expect(item.queryByText(/70 U/)).toBeNull();
     expect(screen.queryByRole('button', { name: /session/ })).toBeNull();
+  });
+
+  it('lets an admin read a session but not start or continue one', async () => {
+    show(patient(), 'admin', [{ ...SIGNED, signed: false }]);
+    expect(await screen.findByRole('button', { name: /^View session of/ })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Continue session of/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Start session' })).toBeNull();
   });
 
   it('lets an injector start a session and open a past one', async () => {

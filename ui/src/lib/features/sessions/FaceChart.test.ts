@@ -1,7 +1,10 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
+import { FACE_AREAS } from '../../api';
 import FaceChart from './FaceChart.svelte';
-import { AREA_SHAPES, FILLER_AREAS, TOXIN_AREAS, areaAt, areaCentre, areasFor } from './faceAreas';
+import { AREA_SHAPES, areaAt, areaCentre, areasFor } from './faceAreas';
+
+const TOXIN_CODES = FACE_AREAS.filter((a) => a.neurotoxin).map((a) => a.code);
 
 /** SVG coordinates (viewBox 0 0 400 500) → normalised. */
 const n = (sx: number, sy: number): [number, number] => [sx / 400, sy / 500];
@@ -62,13 +65,29 @@ describe('areaAt', () => {
   });
 });
 
+describe('the chart and the core\'s areas', () => {
+  it('draws every area the core knows, and only those', () => {
+    const codes = FACE_AREAS.map((a) => a.code as string);
+    for (const code of codes) expect(AREA_SHAPES, code).toHaveProperty(code);
+    for (const code of Object.keys(AREA_SHAPES)) expect(codes, code).toContain(code);
+  });
+});
+
 describe('areasFor', () => {
-  it('lists the areas per kind, and all of them once for other', () => {
-    expect(areasFor('neurotoxin')).toEqual([...TOXIN_AREAS]);
-    expect(areasFor('filler')).toEqual([...FILLER_AREAS]);
+  it('lists the areas per kind by the core\'s flags, and all of them once for other', () => {
+    const toxin = areasFor('neurotoxin');
+    const filler = areasFor('filler');
+    expect(toxin).toContain('glabella');
+    expect(toxin).not.toContain('lips');
+    expect(filler).toContain('lips');
+    expect(filler).not.toContain('forehead');
+    // The chin takes both.
+    expect(toxin).toContain('chin');
+    expect(filler).toContain('chin');
     const all = areasFor('other');
     expect(new Set(all).size).toBe(all.length);
-    expect(all.length).toBe(new Set([...TOXIN_AREAS, ...FILLER_AREAS]).size);
+    expect(all.length).toBe(new Set([...toxin, ...filler]).size);
+    expect(all.length).toBe(FACE_AREAS.length);
     for (const code of all) expect(AREA_SHAPES).toHaveProperty(code);
   });
 });
@@ -90,7 +109,7 @@ describe('FaceChart', () => {
     const chart = screen.getByTestId('face-chart');
     expect(chart).toHaveAttribute('aria-label', 'Face chart');
     expect(chart.querySelector('[data-area="glabella"] title')).toHaveTextContent('Glabella');
-    expect(chart.querySelectorAll('[data-area]')).toHaveLength(TOXIN_AREAS.length);
+    expect(chart.querySelectorAll('[data-area]')).toHaveLength(TOXIN_CODES.length);
     expect(chart.querySelector('[data-area="lips"]')).toBeNull();
 
     const drawn = screen.getAllByTestId('chart-point');

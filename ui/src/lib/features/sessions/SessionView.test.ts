@@ -4,11 +4,12 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor, Session, Vial } from '../../api';
 import { patient } from '../patients/fixtures';
+import { actor } from '../signin/fixtures';
 import SessionView from './SessionView.svelte';
 
 afterEach(() => clearMocks());
 
-const INJECTOR: Actor = { userId: 2, username: 'ines', displayName: 'Inès Injector', role: 'injector' };
+const INJECTOR: Actor = actor('injector', { userId: 2, username: 'ines', displayName: 'Inès Injector' });
 
 const VIAL: Vial = {
   id: 3,
@@ -20,6 +21,7 @@ const VIAL: Vial = {
   size: 100,
   lotNumber: 'C1234',
   expiry: '2027-06-30',
+  expired: false,
   diluentMl: 2.5,
   singlePatient: false,
   openedAt: '2026-11-28T09:00:00.000Z',
@@ -82,6 +84,21 @@ describe('SessionView', () => {
     expect(await screen.findByTestId('error-consentConfirmed')).toHaveTextContent('Confirm that the patient has given consent');
     expect(screen.getByTestId('error-points')).toHaveTextContent('Place at least one injection point');
     expect(screen.getByText(/Not signed/)).toBeInTheDocument();
+  });
+
+  it('marks the vials the core says have expired', async () => {
+    // The core decides from the lot's expiry and today's date; the screen only shows it.
+    const expired: Vial = { ...VIAL, id: 4, lotNumber: 'OLD1', expiry: '2026-11-27', expired: true };
+    const stillGood: Vial = { ...VIAL, id: 5, lotNumber: 'C9', expiry: '2000-01-01', expired: false };
+    mockIPC((cmd) => (cmd === 'list_recent_vials' ? [VIAL, expired, stillGood] : null));
+    render(SessionView, { patient: patient(), initial: draft(), me: INJECTOR, onBack: () => {}, onSaved: () => {} });
+    await screen.findByTestId('vial-facts');
+    const options = [...(screen.getByLabelText('Vial or syringe') as HTMLSelectElement).options].map((o) => o.textContent ?? '');
+    expect(options).toHaveLength(3);
+    expect(options[0]).not.toContain('EXPIRED');
+    expect(options[1]).toContain('lot OLD1');
+    expect(options[1]).toContain('EXPIRED 2026-11-27: do not use');
+    expect(options[2]).not.toContain('EXPIRED');
   });
 
   it('shows a signed session read-only, with its amendments and the form to add one', () => {

@@ -1,42 +1,15 @@
 // Treatment areas on the face chart and how a click is turned into an area code.
+// Which areas there are, and which kinds of treatment each suits, come from the core
+// (`FACE_AREAS`); this file only knows where each one is drawn.
 //
 // Geometry lives in the chart SVG's own coordinate system (viewBox "0 0 400 500").
 // Callers outside this file speak *normalised* coordinates: x = svgX / 400, y = svgY / 500.
 // The chart is a FRONT view, so the PATIENT'S RIGHT is on the VIEWER'S LEFT (x < 200).
 
-export type TreatmentKind = 'neurotoxin' | 'filler' | 'other';
+import { FACE_AREAS, type TreatmentKind } from '../../api';
 
-/** Area codes (the Rust core knows the same codes and their labels). */
-export const TOXIN_AREAS = [
-  'glabella',
-  'forehead',
-  'crows_feet_right',
-  'crows_feet_left',
-  'bunny_lines',
-  'upper_lip',
-  'lip_flip',
-  'dao_right',
-  'dao_left',
-  'chin',
-  'masseter_right',
-  'masseter_left',
-  'platysma',
-] as const;
-
-export const FILLER_AREAS = [
-  'lips',
-  'cheek_right',
-  'cheek_left',
-  'nasolabial_right',
-  'nasolabial_left',
-  'tear_trough_right',
-  'tear_trough_left',
-  'jawline_right',
-  'jawline_left',
-  'chin',
-] as const;
-
-export type AreaCode = (typeof TOXIN_AREAS)[number] | (typeof FILLER_AREAS)[number];
+/** An area code, as the core lists them in `FACE_AREAS` (with their labels and kinds). */
+export type AreaCode = (typeof FACE_AREAS)[number]['code'];
 
 export const CHART_WIDTH = 400;
 export const CHART_HEIGHT = 500;
@@ -121,11 +94,12 @@ export const AREA_SHAPES: Record<AreaCode, AreaShape> = {
   },
 };
 
-/** The area codes that apply to a kind of treatment; for 'other', every code once. */
+/**
+ * The area codes that apply to a kind of treatment (by the core's `neurotoxin` and
+ * `filler` flags), in the core's order; for 'other', every code once.
+ */
 export function areasFor(kind: TreatmentKind): string[] {
-  if (kind === 'neurotoxin') return [...TOXIN_AREAS];
-  if (kind === 'filler') return [...FILLER_AREAS];
-  return [...new Set<string>([...TOXIN_AREAS, ...FILLER_AREAS])];
+  return FACE_AREAS.filter((a) => (kind === 'neurotoxin' ? a.neurotoxin : kind === 'filler' ? a.filler : true)).map((a) => a.code);
 }
 
 function shapeOf(code: string): AreaShape | undefined {

@@ -1,7 +1,7 @@
 // How products and stock are shown: kind labels, amounts with their unit, a lot's
 // status, and the numbers typed into the product form, shared by the stock and
 // product screens (and the session screens) so they always say the same thing.
-import type { DoseUnit, Lot, Product, TreatmentKind } from '../../api';
+import { TREATMENT_KINDS, type DoseUnit, type Lot, type Product, type TreatmentKind } from '../../api';
 
 export const KIND_LABELS: Record<TreatmentKind, string> = {
   neurotoxin: 'Neurotoxin',
@@ -44,9 +44,9 @@ export function lotStatus(lot: Lot): string {
   return 'OK';
 }
 
-/** Products grouped by kind, in the order of `KIND_LABELS`, leaving out empty groups. */
+/** Products grouped by kind, in the order of `TREATMENT_KINDS`, leaving out empty groups. */
 export function byKind(products: Product[]): [TreatmentKind, Product[]][] {
-  return (Object.keys(KIND_LABELS) as TreatmentKind[])
+  return TREATMENT_KINDS
     .map((kind): [TreatmentKind, Product[]] => [kind, products.filter((p) => p.form.kind === kind)])
     .filter(([, group]) => group.length > 0);
 }

@@ -4,10 +4,11 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import SignInView from './SignInView.svelte';
 import type { Actor } from '../../api';
+import { actor } from './fixtures';
 
 afterEach(() => clearMocks());
 
-const avery: Actor = { userId: 1, username: 'avery', displayName: 'Avery Admin', role: 'admin' };
+const avery: Actor = actor('admin', { userId: 1, username: 'avery', displayName: 'Avery Admin' });
 
 describe('SignInView', () => {
   it('says only "Wrong username or password." and clears the password', async () => {

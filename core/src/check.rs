@@ -2,16 +2,15 @@
 //! and foreign-key checks, the schema version and the audit log's hash chain. Opens the
 //! file read-only, so a check never changes what it inspects.
 //!
-//! The chain check is the one place `db` reaches up into a feature (`audit`): the
-//! health check answers for the whole file, and the chain's recipe belongs to `audit`.
+//! It sits above `db` and `audit`: the file-level checks use `db`'s way of opening a
+//! connection, and the chain's recipe belongs to `audit`.
 
 use std::path::Path;
 
 use rusqlite::OpenFlags;
 
-use super::keys::DatabaseKey;
-use super::migrations::{schema_version, LATEST_VERSION};
 use crate::audit::{verify_chain, ChainStatus};
+use crate::db::{open_unlocked, schema_version, DatabaseKey, LATEST_VERSION};
 use crate::Result;
 
 /// What a check found: one line per finding, and how many of them are problems.
@@ -39,13 +38,13 @@ pub fn check(path: &Path, key: &DatabaseKey) -> Result<CheckReport> {
 }
 
 /// Checks an unencrypted database file, from a Glabella before encryption at rest
-/// (see [`super::is_plaintext`]).
+/// (see [`crate::db::is_plaintext`]).
 pub fn check_unencrypted(path: &Path) -> Result<CheckReport> {
     check_with(path, None)
 }
 
 fn check_with(path: &Path, key: Option<&DatabaseKey>) -> Result<CheckReport> {
-    let conn = super::open_unlocked(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
+    let conn = open_unlocked(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
     let mut report = CheckReport::default();
 
     let version = schema_version(&conn)?;

@@ -1,0 +1,241 @@
+//! Signing in and out at this computer: the first-start setup, who is signed in,
+//! the idle lock and the sign-in throttle. The [`Desk`] is the one piece of state an
+//! app (or, later, each workstation's connection to the clinic server) keeps: which
+//! clinic is open, who is at the desk, whether it is locked. Every other operation
+//! of the API takes the clinic and the actor that [`Desk::actor`] hands out, so
+//! nobody acts without being signed in and unlocked.
+//!
+//! The database opens when the first person signs in: it is encrypted with a key
+//! that only a password (or the recovery key) unwraps.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use specta::Type;
+
+use crate::audit::Action;
+use crate::auth::settings::ClinicSettings;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::users::NewUser;
+use crate::auth::Actor;
+use crate::clinic::Clinic;
+use crate::clock::{Clock, SystemClock};
+use crate::db::keys::KdfParams;
+use crate::{Error, Result};
+
+/// Which screen the app should show, and for whom.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    /// No clinic in the data folder yet: show the first-start setup.
+    pub setup_needed: bool,
+    /// Who is signed in (also while locked).
+    pub user: Option<Actor>,
+    pub locked: bool,
+    /// Seconds of inactivity after which the app locks.
+    pub idle_lock_seconds: u32,
+}
+
+/// What setup hands back: the first admin, signed in, and the recovery key to show once.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupResult {
+    pub user: Actor,
+    pub recovery_key: String,
+}
+
+/// The sign-in state of one desk (one app window).
+pub struct Desk {
+    dir: PathBuf,
+    clock: Arc<dyn Clock>,
+    kdf: KdfParams,
+    /// Set by tests: the idle lock in place of the clinic's setting.
+    idle_override: Option<Duration>,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    clinic: Option<Arc<Clinic>>,
+    signin: Option<SignIn>,
+    throttle: LoginThrottle,
+    /// Failed sign-ins made before the database was open, recorded once it opens.
+    unrecorded_failures: Vec<String>,
+}
+
+/// The person signed in at the desk.
+struct SignIn {
+    actor: Actor,
+    locked: bool,
+    last_activity: DateTime<Utc>,
+}
+
+impl Desk {
+    /// A desk on the clinic in `dir` (set up or not yet), on the system clock.
+    pub fn new(dir: impl Into<PathBuf>) -> Desk {
+        Desk {
+            dir: dir.into(),
+            clock: Arc::new(SystemClock),
+            kdf: KdfParams::RECOMMENDED,
+            idle_override: None,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// The same desk on `clock` (tests set and move the time).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Desk {
+        self.clock = clock;
+        self
+    }
+
+    /// The same desk with this key-derivation cost for the setup (tests use a cheap one).
+    pub fn with_kdf(mut self, kdf: KdfParams) -> Desk {
+        self.kdf = kdf;
+        self
+    }
+
+    /// The same desk locking after `idle` whatever the clinic's setting says.
+    pub fn with_idle_lock(mut self, idle: Option<Duration>) -> Desk {
+        self.idle_override = idle;
+        self
+    }
+
+    /// The folder the clinic lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn idle_lock(&self, clinic: &Clinic) -> Duration {
+        self.idle_override.unwrap_or_else(|| Duration::from_secs(u64::from(clinic.idle_lock_minutes()) * 60))
+    }
+
+    fn open(&self, clinic: Clinic) -> Arc<Clinic> {
+        clinic.set_clock(self.clock.clone());
+        Arc::new(clinic)
+    }
+
+    /// Which screen to show: setup, sign-in, locked, or who is at work.
+    pub fn app_status(&self) -> AppStatus {
+        let inner = self.inner();
+        let idle = inner.clinic.as_deref().map_or(Duration::ZERO, |c| self.idle_lock(c));
+        AppStatus {
+            setup_needed: inner.clinic.is_none() && !Clinic::is_set_up(&self.dir),
+            user: inner.signin.as_ref().map(|s| s.actor.clone()),
+            locked: inner.signin.as_ref().is_some_and(|s| s.locked),
+            idle_lock_seconds: u32::try_from(idle.as_secs()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Sets up the clinic on first start (its details and first admin) and signs the
+    /// admin in. Refused once a clinic exists in the folder.
+    pub fn setup_clinic(&self, settings: &ClinicSettings, admin: &NewUser) -> Result<SetupResult> {
+        if self.inner().clinic.is_some() || Clinic::is_set_up(&self.dir) {
+            return Err(Error::Forbidden);
+        }
+        let set_up = Clinic::setup_with(&self.dir, settings, admin, self.kdf)?;
+        let result = SetupResult { user: set_up.admin.clone(), recovery_key: set_up.recovery_key.to_string() };
+        let clinic = self.open(set_up.clinic);
+        let mut inner = self.inner();
+        inner.clinic = Some(clinic);
+        inner.signin = Some(SignIn { actor: set_up.admin, locked: false, last_activity: self.clock.now() });
+        Ok(result)
+    }
+
+    /// Signs a person in (also to unlock, or to take over a locked front desk), against
+    /// the open clinic or by opening it with their password. Repeated failures for a
+    /// username wait longer and longer before answering; every failure is audited.
+    pub fn sign_in(&self, username: &str, password: &str) -> Result<Actor> {
+        let delay = self.inner().throttle.delay(username);
+        std::thread::sleep(delay);
+        let open = self.inner().clinic.clone();
+        let result = match &open {
+            Some(clinic) => clinic.authenticate(username, password).map(|actor| (clinic.clone(), actor)),
+            None => Clinic::sign_in(&self.dir, username, password).map(|(clinic, actor)| (self.open(clinic), actor)),
+        };
+        match result {
+            Ok((clinic, actor)) => {
+                let mut inner = self.inner();
+                inner.throttle.succeeded(username);
+                for typed in std::mem::take(&mut inner.unrecorded_failures) {
+                    clinic.record_failed_login(&typed)?;
+                }
+                if inner.signin.as_ref().is_some_and(|s| s.locked && s.actor.user_id == actor.user_id) {
+                    clinic.record(&actor, Action::Unlock)?;
+                }
+                inner.clinic = Some(clinic);
+                inner.signin = Some(SignIn { actor: actor.clone(), locked: false, last_activity: self.clock.now() });
+                Ok(actor)
+            }
+            Err(Error::LoginFailed) => {
+                let mut inner = self.inner();
+                inner.throttle.failed(username);
+                if open.is_none() {
+                    inner.unrecorded_failures.push(username.to_string());
+                }
+                Err(Error::LoginFailed)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The open clinic and the signed-in, unlocked person; counts as activity. Locks
+    /// the desk (and refuses with `auth.locked`) once it has been idle too long;
+    /// `auth.required` when nobody is signed in.
+    pub fn actor(&self) -> Result<(Arc<Clinic>, Actor)> {
+        let now = self.clock.now();
+        let mut inner = self.inner();
+        let clinic = inner.clinic.clone().ok_or(Error::NotSignedIn)?;
+        let idle = self.idle_lock(&clinic);
+        let signin = inner.signin.as_mut().ok_or(Error::NotSignedIn)?;
+        if signin.locked {
+            return Err(Error::Locked);
+        }
+        if (now - signin.last_activity).to_std().unwrap_or_default() > idle {
+            signin.locked = true;
+            let actor = signin.actor.clone();
+            drop(inner);
+            clinic.record(&actor, Action::Lock)?;
+            return Err(Error::Locked);
+        }
+        signin.last_activity = now;
+        Ok((clinic, signin.actor.clone()))
+    }
+
+    /// Tells the desk the person is still at work (keyboard or mouse), so the idle lock
+    /// does not fall while they read a chart.
+    pub fn keep_alive(&self) -> Result<()> {
+        self.actor().map(drop)
+    }
+
+    /// Locks the desk now; the same person or another can sign in again.
+    pub fn lock_app(&self) -> Result<()> {
+        let mut inner = self.inner();
+        let (Some(clinic), Some(signin)) = (inner.clinic.clone(), inner.signin.as_mut()) else { return Ok(()) };
+        if !signin.locked {
+            signin.locked = true;
+            let actor = signin.actor.clone();
+            drop(inner);
+            clinic.record(&actor, Action::Lock)?;
+        }
+        Ok(())
+    }
+
+    /// Signs the current person out (the database stays open for the next sign-in).
+    pub fn sign_out(&self) -> Result<()> {
+        let mut inner = self.inner();
+        let signin = inner.signin.take();
+        let clinic = inner.clinic.clone();
+        drop(inner);
+        if let (Some(signin), Some(clinic)) = (signin, clinic) {
+            clinic.record(&signin.actor, Action::Logout)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! Files a person saves out of the app (exports, handout PDFs). Where to is always the
+//! person's choice in a native save dialog, which only the shell can show: it hands the
+//! core a [`SaveDialog`], and the core decides when to ask (before any database work,
+//! never while a write is held) and writes the file. The page never names a path.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::db::{DB_FILE, KEY_FILE};
+use crate::{Error, Result};
+
+/// The native "Save as" dialog (or, in the end-to-end tests, a stand-in folder).
+pub trait SaveDialog: Send + Sync {
+    /// Asks where to save a file, suggesting `file_name`; `None` if the person cancelled.
+    /// `filter` names the file type (e.g. "CSV") whose extension is `extension`.
+    fn choose(&self, file_name: &str, filter: &str, extension: &str) -> Option<PathBuf>;
+}
+
+/// Writes `bytes` to `path` whole: into a temporary file beside it, flushed, then
+/// renamed over it, so a crash never leaves half a file under the chosen name. Returns
+/// the file's name. The clinic's own database and key files are never overwritten.
+pub fn save_file(path: &Path, bytes: &[u8]) -> Result<String> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if name.is_empty() || name == KEY_FILE || name.starts_with(DB_FILE) {
+        return Err(Error::invalid("file", format!("Glabella does not save over \"{name}\"; choose another name.")));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let temp = dir.join(format!(".{name}.part"));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file); // Windows refuses to rename a file that is still open
+        std::fs::rename(&temp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(Error::SaveFailed(format!("{name} could not be saved in {}: {e}", dir.display())));
+    }
+    Ok(name)
+}
+
+/// `text` made safe as part of a file name: letters, digits, `-` and `_` kept, the
+/// rest `-`.
+pub fn safe_name(text: &str) -> String {
+    let name: String = text.trim().chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    if name.is_empty() {
+        "export".into()
+    } else {
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_whole_files_and_never_the_clinics_own() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(save_file(&dir.path().join("list.csv"), b"a,b\n").unwrap(), "list.csv");
+        assert_eq!(std::fs::read(dir.path().join("list.csv")).unwrap(), b"a,b\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+        for name in [KEY_FILE, DB_FILE, "glabella.sqlite3-wal"] {
+            std::fs::write(dir.path().join(name), b"keep").unwrap();
+            assert_eq!(save_file(&dir.path().join(name), b"x").unwrap_err().code(), "validation");
+            assert_eq!(std::fs::read(dir.path().join(name)).unwrap(), b"keep");
+        }
+        assert_eq!(safe_name(" C1234/5 "), "C1234-5");
+    }
+}
