@@ -188,7 +188,8 @@ fn measure(db: &Db, desk: &Actor, generation: Duration, today: NaiveDate) {
     print_header("found");
     let mut on_cpu = Vec::new();
     for (name, queries) in &search_classes {
-        let (stats, cpu) = time_search(queries, |q| db.read(|c| search_patients(c, desk, q, false)).expect("search").len());
+        let (stats, cpu) =
+            time_search(queries, |q| db.read(|c| search_patients(c, desk, q, false)).expect("search").len());
         print_row(&format!("search: {name}"), &stats);
         on_cpu.push((name, cpu));
     }

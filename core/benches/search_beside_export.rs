@@ -109,15 +109,10 @@ fn main() {
     // drop its page cache at its next read (SQLite's WAL mode), so the search reads,
     // and decrypts, its pages again.
     let pause = alone[EXPORTS_ALONE / 2];
-    let mut id = 0;
-    let id = std::sync::Mutex::new(&mut id);
+    let charts = AtomicUsize::new(0);
     beside("Round 4: an audited chart view (a small commit) beside, as often as the exports", &run, || {
-        let next = {
-            let mut id = id.lock().expect("id");
-            **id = **id % PATIENTS as i64 + 1;
-            **id
-        };
-        db.write(|tx| glabella_core::patients::open_chart(tx, &injector, next)).expect("chart");
+        let id = (charts.fetch_add(1, Ordering::Relaxed) % PATIENTS + 1) as i64;
+        db.write(|tx| glabella_core::patients::open_chart(tx, &injector, id)).expect("chart");
         std::thread::sleep(pause);
     });
 }

@@ -29,9 +29,8 @@ fn timeout() -> Duration {
 /// Prints `pdf`, named `name` (e.g. `handout-12.pdf`) for the print queue.
 pub fn print_pdf(pdf: &[u8], name: &str) -> Result<()> {
     if let Some(dir) = std::env::var_os(PRINT_TO_DIR_ENV) {
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(PathBuf::from(dir).join(name), pdf)?;
-        return Ok(());
+        let printed = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(PathBuf::from(dir).join(name), pdf));
+        return printed.map_err(|e| Error::PrintFailed(format!("The handout could not be printed: {e}.")));
     }
     let file = std::env::temp_dir().join(format!("glabella-{name}"));
     std::fs::write(&file, pdf)?;

@@ -115,3 +115,38 @@ fn a_version_2_database_is_upgraded_with_the_product_catalogue_and_keeps_its_pat
     assert_eq!((patients, toxins), (1, 8), "Botox 50/100, Dysport 300, Xeomin 50/100, Jeuveau 100, Daxxify 50/100");
     assert!(fillers >= 5);
 }
+
+#[test]
+fn a_version_4_database_is_upgraded_with_its_patients_found_by_two_words_and_handout_failures_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        let c = common::open_raw(&path);
+        for sql in [
+            include_str!("../migrations/0001_init.sql"),
+            include_str!("../migrations/0002_staff_audit.sql"),
+            include_str!("../migrations/0003_sessions_stock.sql"),
+            include_str!("../migrations/0004_library_handouts.sql"),
+        ] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO patients (given_name, family_name, date_of_birth, name_key, sort_key, created_at, updated_at)
+             VALUES ('Marta', 'García', '1980-01-01', 'marta garcia', 'garcia marta', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+             INSERT INTO patient_search_terms (term, sort_key, patient_id) VALUES
+                 ('marta', 'garcia marta', 1), ('garcia', 'garcia marta', 1), ('5550102', 'garcia marta', 1);
+             PRAGMA user_version = 4;",
+        )
+        .unwrap();
+    }
+    let db = common::reopen(dir.path());
+    assert_eq!(db.read(db::schema_version).unwrap(), LATEST_VERSION);
+    let desk = common::receptionist(&db);
+    for query in ["mar gar", "garcia m", "Garc"] {
+        let found = db.read(|c| glabella_core::patients::search_patients(c, &desk, query, false)).unwrap();
+        assert_eq!(found.iter().map(|p| p.family_name.as_str()).collect::<Vec<_>>(), ["García"], "{query}");
+    }
+    let failures: i64 =
+        db.read(|c| Ok(c.query_row("SELECT count(*) FROM handout_failures", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(failures, 0, "the table of handout failures exists, empty");
+}

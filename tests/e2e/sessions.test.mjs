@@ -123,6 +123,16 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   assert.equal(savedPdfs.length, 1, `saved: ${fs.readdirSync(SAVED)}`);
   assert.match(normalize(execFileSync('pdftotext', [path.join(SAVED, savedPdfs[0]), '-']).toString()), /Honor Blackwood/);
 
+  // A printer that refuses: the person is told why, and the handout stays in the chart
+  // marked as failed. (The stand-in printer cannot write where a folder is in the way.)
+  fs.mkdirSync(path.join(PRINTED, 'handout-3.pdf'));
+  await app.click('Print aftercare handout');
+  await app.waitForText('The handout could not be printed');
+  const failure = app.testId('handout-failure');
+  await failure.waitForDisplayed({ timeoutMsg: 'the failed print is not shown with its handout' });
+  assert.match(normalize(await failure.getText()), /Print failed: The handout could not be printed/);
+  await app.screenshot('session-print-failed');
+
   await app.click('Back to chart');
   await app.waitForH1('Honor Blackwood');
   const summary = app.testId('session-summary');
@@ -135,9 +145,10 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   await given.waitForDisplayed({ timeoutMsg: 'the chart does not list the handout given' });
   const handoutsGiven = [];
   for (const h of await app.browser.$$('[data-testid="handout"]')) handoutsGiven.push(await h.getText());
-  assert.equal(handoutsGiven.length, 2, `handouts listed: ${JSON.stringify(handoutsGiven)}`);
-  assert.match(normalize(handoutsGiven[1]), new RegExp(`printed by ${INJECTOR.fullName}.*Your first two weeks after neurotoxin treatment \\(version 1\\)`));
-  assert.match(normalize(handoutsGiven[0]), new RegExp(`saved as PDF by ${INJECTOR.fullName}`));
+  assert.equal(handoutsGiven.length, 3, `handouts listed: ${JSON.stringify(handoutsGiven)}`);
+  assert.match(normalize(handoutsGiven[2]), new RegExp(`printed by ${INJECTOR.fullName}.*Your first two weeks after neurotoxin treatment \\(version 1\\)`));
+  assert.match(normalize(handoutsGiven[1]), new RegExp(`saved as PDF by ${INJECTOR.fullName}`));
+  assert.match(normalize(handoutsGiven[0]), /Print failed/);
 
   // The lot recall finds her, with how to reach her.
   await app.click('Lot recall');
