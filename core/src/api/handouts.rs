@@ -1,9 +1,9 @@
 //! Aftercare handouts: the clinic's templates, paper size and logo, and giving,
 //! reprinting and listing handouts.
 //!
-//! A handout is typeset and recorded in one write transaction, and only then sent to
-//! the printer (or the chosen file), so a slow or hung printer never holds the write
-//! lock and the front desk keeps working. If the printer or the file then fails, the
+//! A handout is typeset on a read connection, recorded in one short write transaction,
+//! and only then sent to the printer (or the chosen file), so neither the typesetting
+//! nor a slow or hung printer holds the write lock: the front desk keeps working. If the printer or the file then fails, the
 //! failure is appended beside the record and the person is told; nothing is lost.
 
 use crate::auth::{Actor, Permission};
@@ -65,10 +65,7 @@ pub fn set_clinic_logo(clinic: &Clinic, actor: &Actor, image: &[u8]) -> Result<(
 /// Makes the handout of a signed session with the chosen articles, records it and
 /// sends it to the printer. A failed print stays recorded as failed and is reported.
 pub fn print_handout(clinic: &Clinic, actor: &Actor, session_id: i64, article_ids: &[i64]) -> Result<HandoutRecord> {
-    let now = clinic.now();
-    let (record, pdf) = clinic
-        .db()
-        .write(|tx| handouts::give_handout(tx, actor, session_id, article_ids, HandoutOutput::Print, now))?;
+    let (record, pdf) = give(clinic, actor, session_id, article_ids, HandoutOutput::Print)?;
     delivered(clinic, actor, &record, false, print_pdf(&pdf, &format!("handout-{}.pdf", record.id)))?;
     Ok(record)
 }
@@ -85,22 +82,35 @@ pub fn save_handout_pdf(
     actor.require(Permission::PrintHandouts)?;
     let name = clinic.db().read(|c| handouts::handout_file_name(c, session_id))?;
     let Some(path) = dialog.choose(&name, "PDF", "pdf") else { return Ok(None) };
-    let now = clinic.now();
-    let (record, pdf) =
-        clinic.db().write(|tx| handouts::give_handout(tx, actor, session_id, article_ids, HandoutOutput::Pdf, now))?;
+    let (record, pdf) = give(clinic, actor, session_id, article_ids, HandoutOutput::Pdf)?;
     let file_name = delivered(clinic, actor, &record, false, save_file(&path, &pdf))?;
     Ok(Some(SavedHandout { record, file_name }))
 }
 
 /// Prints a recorded handout again, exactly as it was given.
 pub fn reprint_handout(clinic: &Clinic, actor: &Actor, id: i64) -> Result<HandoutRecord> {
-    let (record, pdf) = clinic.db().write(|tx| handouts::reprint_handout(tx, actor, id))?;
+    let (patient_id, pdf) = clinic.db().read(|c| handouts::prepare_reprint(c, actor, id))?;
+    let record = clinic.db().write(|tx| handouts::record_reprint(tx, actor, id, patient_id))?;
     delivered(clinic, actor, &record, true, print_pdf(&pdf, &format!("handout-{}.pdf", record.id)))?;
     Ok(record)
 }
 
 pub fn list_handouts(clinic: &Clinic, actor: &Actor, patient_id: i64) -> Result<Vec<HandoutRecord>> {
     clinic.db().read(|c| handouts::list_handouts(c, actor, patient_id))
+}
+
+/// Typesets the handout (a read) and records it (a short write); the record and the PDF.
+fn give(
+    clinic: &Clinic,
+    actor: &Actor,
+    session_id: i64,
+    article_ids: &[i64],
+    how: HandoutOutput,
+) -> Result<(HandoutRecord, Vec<u8>)> {
+    let now = clinic.now();
+    let handout = clinic.db().read(|c| handouts::prepare_handout(c, actor, session_id, article_ids, now))?;
+    let record = clinic.db().write(|tx| handouts::record_handout(tx, actor, &handout, how))?;
+    Ok((record, handout.pdf))
 }
 
 /// What became of a recorded handout at the printer or file: on failure the failure is

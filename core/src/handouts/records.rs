@@ -111,16 +111,27 @@ pub fn set_clinic_logo(conn: &Connection, actor: &Actor, image: &[u8]) -> Result
     Ok(())
 }
 
-/// Makes the handout of a signed session with the chosen (published) articles, records
-/// it and returns the record with the PDF.
-pub fn give_handout(
+/// A handout typeset and ready to record: what goes into the record, and the PDF.
+#[derive(Debug, Clone)]
+pub struct PreparedHandout {
+    session_id: i64,
+    patient_id: i64,
+    template_id: i64,
+    /// (article id, version) of each article included.
+    given: Vec<(i64, i64)>,
+    input: HandoutInput,
+    pub pdf: Vec<u8>,
+}
+
+/// Typesets the handout of a signed session with the chosen (published) articles. Only
+/// reads, so the typesetting never holds the write lock; [`record_handout`] records it.
+pub fn prepare_handout(
     conn: &Connection,
     actor: &Actor,
     session_id: i64,
     article_ids: &[i64],
-    how: HandoutOutput,
     now: DateTime<Utc>,
-) -> Result<(HandoutRecord, Vec<u8>)> {
+) -> Result<PreparedHandout> {
     actor.require(Permission::PrintHandouts)?;
     let session = load_session(conn, session_id)?;
     if session.signed_at.is_none() {
@@ -136,20 +147,37 @@ pub fn give_handout(
     }
     let input = handout_input(conn, actor, &session, &template.body, &template.title, articles, now)?;
     let pdf = render_pdf(&input)?;
-    let sha256 = hex(&Sha256::digest(&pdf));
-    let input_json = serde_json::to_string(&input).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(PreparedHandout {
+        session_id: session.id,
+        patient_id: session.patient_id,
+        template_id: template.id,
+        given,
+        input,
+        pdf,
+    })
+}
+
+/// Records a prepared handout as given (`how`: printed or saved), audited as a
+/// disclosure on the patient.
+pub fn record_handout(
+    conn: &Connection,
+    actor: &Actor,
+    handout: &PreparedHandout,
+    how: HandoutOutput,
+) -> Result<HandoutRecord> {
+    actor.require(Permission::PrintHandouts)?;
     conn.prepare_cached(
         "INSERT INTO handouts (session_id, patient_id, template_id, articles, input, sha256, given_at, given_by, how)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
-        session.id,
-        session.patient_id,
-        template.id,
-        serde_json::to_string(&given).map_err(|e| Error::Internal(e.to_string()))?,
-        input_json,
-        sha256,
-        input.created_at,
+        handout.session_id,
+        handout.patient_id,
+        handout.template_id,
+        to_json(&handout.given)?,
+        to_json(&handout.input)?,
+        hex(&Sha256::digest(&handout.pdf)),
+        handout.input.created_at,
         actor.user_id,
         how_text(how)
     ])?;
@@ -159,14 +187,29 @@ pub fn give_handout(
         conn,
         &actor
             .audit(action)
-            .on(entity::PATIENT, session.patient_id)
-            .described(format!("handout {id} of session {}", session.id)),
+            .on(entity::PATIENT, handout.patient_id)
+            .described(format!("handout {id} of session {}", handout.session_id)),
     )?;
-    Ok((get_handout(conn, id)?, pdf))
+    get_handout(conn, id)
 }
 
-/// The same handout again, typeset from what was recorded; audited as a disclosure.
-pub fn reprint_handout(conn: &Connection, actor: &Actor, id: i64) -> Result<(HandoutRecord, Vec<u8>)> {
+/// [`prepare_handout`] and [`record_handout`] on one connection: for callers already
+/// inside a transaction (the app's front door does the two apart, see `api::handouts`).
+pub fn give_handout(
+    conn: &Connection,
+    actor: &Actor,
+    session_id: i64,
+    article_ids: &[i64],
+    how: HandoutOutput,
+    now: DateTime<Utc>,
+) -> Result<(HandoutRecord, Vec<u8>)> {
+    let handout = prepare_handout(conn, actor, session_id, article_ids, now)?;
+    Ok((record_handout(conn, actor, &handout, how)?, handout.pdf))
+}
+
+/// Typesets a recorded handout again, exactly as it was given (only reads); returns
+/// the patient it was given to and the PDF. [`record_reprint`] records the reprint.
+pub fn prepare_reprint(conn: &Connection, actor: &Actor, id: i64) -> Result<(i64, Vec<u8>)> {
     actor.require(Permission::PrintHandouts)?;
     let (patient_id, input): (i64, String) = conn
         .prepare_cached("SELECT patient_id, input FROM handouts WHERE id = ?1")?
@@ -174,12 +217,23 @@ pub fn reprint_handout(conn: &Connection, actor: &Actor, id: i64) -> Result<(Han
         .optional()?
         .ok_or(Error::NotFound("The handout"))?;
     let input: HandoutInput = serde_json::from_str(&input).map_err(|e| Error::Internal(e.to_string()))?;
-    let pdf = render_pdf(&input)?;
+    Ok((patient_id, render_pdf(&input)?))
+}
+
+/// Records that handout `id` of `patient_id` was reprinted (a disclosure).
+pub fn record_reprint(conn: &Connection, actor: &Actor, id: i64, patient_id: i64) -> Result<HandoutRecord> {
+    actor.require(Permission::PrintHandouts)?;
     audit::record(
         conn,
         &actor.audit(Action::HandoutReprint).on(entity::PATIENT, patient_id).described(format!("handout {id}")),
     )?;
-    Ok((get_handout(conn, id)?, pdf))
+    get_handout(conn, id)
+}
+
+/// [`prepare_reprint`] and [`record_reprint`] on one connection.
+pub fn reprint_handout(conn: &Connection, actor: &Actor, id: i64) -> Result<(HandoutRecord, Vec<u8>)> {
+    let (patient_id, pdf) = prepare_reprint(conn, actor, id)?;
+    Ok((record_reprint(conn, actor, id, patient_id)?, pdf))
 }
 
 /// Records that handout `id` failed at the printer or file it was sent to (`reprint`:
@@ -266,6 +320,10 @@ fn with_articles(conn: &Connection, mut record: HandoutRecord, stored: &str) -> 
         record.articles.push(GivenArticle { id, version, title });
     }
     Ok(record)
+}
+
+fn to_json(value: &impl Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))
 }
 
 fn how_text(how: HandoutOutput) -> &'static str {
