@@ -118,7 +118,7 @@ fn main() {
 }
 
 /// Runs `measure(title)` while `export` loops on another thread (started first, and
-/// stopped after), then prints how many exports ran and how long they took.
+/// stopped after), then prints how many times it ran and how long each took.
 fn beside(title: &str, measure: &(dyn Fn(&str) + Sync), export: impl Fn() + Sync) {
     let stop = AtomicBool::new(false);
     let done = AtomicUsize::new(0);
@@ -144,7 +144,7 @@ fn beside(title: &str, measure: &(dyn Fn(&str) + Sync), export: impl Fn() + Sync
         stop.store(true, Ordering::Relaxed);
         let times = worker.join().expect("export thread");
         println!(
-            "  ({} exports ran during the {:.1} s of searching)",
+            "  ({} ran on the other thread during the {:.1} s of searching)",
             done.load(Ordering::Relaxed),
             elapsed.as_secs_f64()
         );
@@ -152,7 +152,7 @@ fn beside(title: &str, measure: &(dyn Fn(&str) + Sync), export: impl Fn() + Sync
     });
     times.sort_unstable();
     if let Some(median) = times.get(times.len() / 2) {
-        println!("  export beside the search: median {:.1} ms, max {:.1} ms", ms(*median), ms(times[times.len() - 1]));
+        println!("  each of them took: median {:.1} ms, max {:.1} ms", ms(*median), ms(times[times.len() - 1]));
     }
 }
 

@@ -204,18 +204,7 @@ fn every_operation_is_allowed_or_refused_by_role() {
     let dir = tempfile::tempdir().unwrap();
     std::env::set_var("GLABELLA_PRINT_TO_DIR", dir.path().join("printed"));
     std::fs::create_dir_all(folder().0).unwrap();
-    let settings = ClinicSettings {
-        clinic_name: "Roles Clinic".into(),
-        clinic_address: String::new(),
-        clinic_phone: String::new(),
-        idle_lock_minutes: 10,
-    };
-    let admin_form = NewUser {
-        username: "boss".into(),
-        display_name: "Boss".into(),
-        role: Role::Admin,
-        password: "admin password".into(),
-    };
+    let (settings, admin_form) = (common::desk::settings(), common::desk::owner());
     let desk = Desk::new(dir.path()).with_kdf(KdfParams::INSECURE_FAST);
     let admin = desk.setup_clinic(&settings, &admin_form).unwrap().user;
     let (clinic, _) = desk.actor().unwrap();

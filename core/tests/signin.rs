@@ -9,27 +9,14 @@ use chrono::TimeZone;
 use glabella_core::api::signin::Desk;
 use glabella_core::audit::{self, AuditFilter};
 use glabella_core::auth::settings::ClinicSettings;
-use glabella_core::auth::users::NewUser;
-use glabella_core::auth::{Permission, Role};
+use glabella_core::auth::Permission;
 use glabella_core::clock::TestClock;
 use glabella_core::db::keys::KdfParams;
 
 fn desk(dir: &std::path::Path, clock: std::sync::Arc<TestClock>) -> Desk {
     let desk = Desk::new(dir).with_kdf(KdfParams::INSECURE_FAST).with_clock(clock);
-    let settings = ClinicSettings {
-        clinic_name: "Desk Clinic".into(),
-        clinic_address: String::new(),
-        clinic_phone: String::new(),
-        idle_lock_minutes: 10,
-    };
-    let admin = NewUser {
-        username: "owner".into(),
-        display_name: "Olive Owner".into(),
-        role: Role::Admin,
-        password: "owner password".into(),
-    };
     assert!(desk.app_status().setup_needed);
-    desk.setup_clinic(&settings, &admin).unwrap();
+    desk.setup_clinic(&common::desk::settings(), &common::desk::owner()).unwrap();
     desk
 }
 

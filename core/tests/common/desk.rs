@@ -23,23 +23,31 @@ pub struct Signed {
     pub session: i64,
 }
 
-/// A new clinic whose injector has signed one neurotoxin session of patient Ann Lee.
-pub fn signed_session() -> Signed {
-    let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::new(dir.path()).with_kdf(KdfParams::INSECURE_FAST);
-    let settings = ClinicSettings {
+/// The clinic's details at setup.
+pub fn settings() -> ClinicSettings {
+    ClinicSettings {
         clinic_name: "Desk Clinic".into(),
         clinic_address: String::new(),
         clinic_phone: "555 0100".into(),
         idle_lock_minutes: 10,
-    };
-    let owner = NewUser {
+    }
+}
+
+/// The first administrator, `owner` / `owner password`.
+pub fn owner() -> NewUser {
+    NewUser {
         username: "owner".into(),
         display_name: "Olive Owner".into(),
         role: Role::Admin,
         password: "owner password".into(),
-    };
-    let admin = desk.setup_clinic(&settings, &owner).unwrap().user;
+    }
+}
+
+/// A new clinic whose injector has signed one neurotoxin session of patient Ann Lee.
+pub fn signed_session() -> Signed {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::new(dir.path()).with_kdf(KdfParams::INSECURE_FAST);
+    let admin = desk.setup_clinic(&settings(), &owner()).unwrap().user;
     let (clinic, _) = desk.actor().unwrap();
     let form = NewUser {
         username: "ines".into(),
