@@ -3,17 +3,30 @@
 // signs in, and for many queries types all but the last character, waits for those
 // results, then types the last character with a real keystroke and measures, in the
 // page's own clock (performance.now()):
-//   key → DOM    from the keydown reaching the page (a capturing listener on window)
-//                to the results list holding exactly the patients the core returns
-//                for the whole query (a MutationObserver on the list);
-//   key → frame  to the first frame after that: a requestAnimationFrame callback, then
-//                a task queued from it, which runs once that frame is painted;
+//   key → first rows in DOM   from the keydown reaching the page (a capturing listener
+//                on window) to the results list first holding the first patients the
+//                core returns for the whole query and no others (a MutationObserver on
+//                the list): the rows that fit in the window, which the page draws first;
+//   key → first rows on screen   to the first frame after that: a requestAnimationFrame
+//                callback, then a task queued from it, which runs once that frame is
+//                painted (what a person sees);
+//   key → all rows in DOM / on screen   the same for the whole list (all up to 50 rows;
+//                the same as the first when the page draws them all at once);
 //   IPC          the search_patients command alone, invoked from the page with the
 //                same query just after (WebView → Rust → core → back, no rendering).
 // Prints p50 / p99 / max per query class. Not a test: nothing passes or fails.
 //
+// At the end, after PSS_IDLE (5) s idle on the last results, prints the PSS of the app
+// and all its descendants (WebKit's processes), summed as scripts/measure-app.sh does:
+// memory after sign-in and all those searches (PSS=0 skips it).
+//
+// With BARE=1 (GLABELLA_APP then the bare Tauri window, benches/app/bare-window) it only
+// waits PSS_IDLE s and prints that PSS, for the same figure without Glabella; with
+// SIGNED_IN_ONLY=1 it prints Glabella's just after signing in, before any search.
+//
 // Environment: DRIVER_PORT (4600), GLABELLA_APP (the app binary), QUERIES per class
-// (100), USERNAME / PASSWORD (the demo receptionist), SEED (1).
+// (100), USERNAME / PASSWORD (the demo receptionist), SEED (1), PSS_IDLE (5), PSS (1),
+// BARE (0), SIGNED_IN_ONLY (0).
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -54,6 +67,41 @@ function percentile(sorted, p) {
   return sorted[Math.max(0, Math.ceil((sorted.length * p) / 100) - 1)];
 }
 
+/**
+ * The sum of the Pss and Pss_Anon lines of /proc/<pid>/smaps_rollup over the process
+ * running `exe` and all its descendants (WebKitWebProcess, WebKitNetworkProcess), in KiB,
+ * as scripts/measure-app.sh sums them; null when no such process runs.
+ */
+async function pssOfApp(exe) {
+  const fs = await import('node:fs');
+  const procs = new Map(); // pid -> { ppid, comm }
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      procs.set(Number(d), { ppid, comm: fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() });
+    } catch { /* gone */ }
+  }
+  const root = [...procs.keys()].find((p) => { try { return fs.realpathSync(`/proc/${p}/exe`) === fs.realpathSync(exe); } catch { return false; } });
+  if (root === undefined) return null;
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [p, { ppid }] of procs) if (ppid === tree[i]) tree.push(p);
+  let pss = 0, anon = 0, webs = 0;
+  const parts = [];
+  for (const p of tree) {
+    try {
+      const r = fs.readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      const v = Number(/^Pss:\s+(\d+)/m.exec(r)?.[1] || 0), a = Number(/^Pss_Anon:\s+(\d+)/m.exec(r)?.[1] || 0);
+      pss += v; anon += a;
+      parts.push(`${procs.get(p).comm}=${(v / 1024).toFixed(1)}M(anon ${(a / 1024).toFixed(1)}M)`);
+      if (procs.get(p).comm === 'WebKitWebProces') webs++;
+    } catch { /* gone */ }
+  }
+  const others = [...procs.values()].filter((x) => x.comm === 'WebKitWebProces').length - webs;
+  return { pss, anon, parts, others };
+}
+
 const browser = await remote({
   hostname: '127.0.0.1',
   port: PORT,
@@ -71,6 +119,18 @@ try {
   await browser.waitUntil(async () => (await browser.execute(() => document.readyState)) === 'complete', {
     timeout: 60_000,
   });
+
+  if (process.env.BARE === '1') {
+    // The bare Tauri window (benches/app/bare-window) under the same driver: its memory only.
+    await sleep(Number(process.env.PSS_IDLE || 5) * 1000);
+    const mem = await pssOfApp(APP);
+    const mib = (k) => (k / 1024).toFixed(1);
+    console.log(mem ? `PSS of the bare window under WebDriver, app and all its descendants: ${mib(mem.pss)} MiB ` +
+      `(anonymous ${mib(mem.anon)} MiB): ${mem.parts.join(' ')}; other WebKitWebProcesses running: ${mem.others}`
+      : 'PSS: the app process was not found');
+    await browser.deleteSession().catch(() => {});
+    process.exit(0);
+  }
 
   // --- sign in ------------------------------------------------------------------
   const byLabel = async (label) => {
@@ -91,6 +151,18 @@ try {
   const box = await byLabel('Search patients');
   await box.waitForDisplayed({ timeout: 60_000 });
   await box.click();
+
+  if (process.env.SIGNED_IN_ONLY === '1') {
+    // Memory signed in, on the empty search screen, before any search.
+    await sleep(Number(process.env.PSS_IDLE || 5) * 1000);
+    const mem = await pssOfApp(APP);
+    const mib = (k) => (k / 1024).toFixed(1);
+    console.log(mem ? `PSS signed in, before any search, app and all its descendants: ${mib(mem.pss)} MiB ` +
+      `(anonymous ${mib(mem.anon)} MiB): ${mem.parts.join(' ')}; other WebKitWebProcesses running: ${mem.others}`
+      : 'PSS: the app process was not found');
+    await browser.deleteSession().catch(() => {});
+    process.exit(0);
+  }
 
   const invoke = (query) =>
     browser.executeAsync((q, done) => {
@@ -128,6 +200,7 @@ try {
       { timeout: 30_000, interval: 20, timeoutMsg: 'the results list did not settle' },
     );
 
+  let searches = 0; // measured queries typed into the box (warm-up included)
   /** One measured query, or null when its last key changes nothing on screen. */
   async function measure(query) {
     const full = await invoke(query);
@@ -142,13 +215,20 @@ try {
     await browser.execute((want) => {
       const list = document.getElementById('search-results');
       const sig = () => [...list.children].map((li) => li.id).join(',');
-      const b = (window.__bench = { key: null, dom: null, frame: null });
+      const b = (window.__bench = { key: null, first: null, firstFrame: null, dom: null, frame: null });
       addEventListener('keydown', () => { b.key = performance.now(); }, { capture: true, once: true });
+      const afterFrame = (k) => requestAnimationFrame(() => setTimeout(() => { b[k] = performance.now(); }, 0));
       const seen = new MutationObserver(() => {
-        if (b.dom !== null || sig() !== want) return;
+        const s = sig();
+        // The first rows: the list holds the first results of the whole query, and no other.
+        if (b.first === null && s && (s === want || want.startsWith(`${s},`))) {
+          b.first = performance.now();
+          afterFrame('firstFrame');
+        }
+        if (b.dom !== null || s !== want) return;
         b.dom = performance.now();
         seen.disconnect();
-        requestAnimationFrame(() => setTimeout(() => { b.frame = performance.now(); }, 0));
+        afterFrame('frame');
       });
       seen.observe(list, { childList: true, subtree: true, characterData: true });
     }, full.ids.map((id) => `result-${id}`).join(','));
@@ -157,20 +237,40 @@ try {
       const start = performance.now();
       (function poll() {
         const b = window.__bench;
-        if (b.frame !== null || performance.now() - start > 10_000) done(b);
+        if ((b.frame !== null && b.firstFrame !== null) || performance.now() - start > 10_000) done(b);
         else setTimeout(poll, 5);
       })();
     });
-    if (t.frame === null || t.key === null) throw new Error(`no results for ${JSON.stringify(query)} within 10 s`);
+    if (t.frame === null || t.firstFrame === null || t.key === null) throw new Error(`no results for ${JSON.stringify(query)} within 10 s`);
     const ipc = await invoke(query);
-    return { dom: t.dom - t.key, frame: t.frame - t.key, ipc: ipc.ms, found: full.ids.length };
+    searches++;
+    return {
+      first: t.first - t.key, firstFrame: t.firstFrame - t.key, dom: t.dom - t.key, frame: t.frame - t.key,
+      ipc: ipc.ms, found: full.ids.length,
+    };
   }
 
+  // The floor of any "on screen" figure: from a moment with nothing to draw to the next
+  // painted frame (the same requestAnimationFrame + task), i.e. waiting for the frame
+  // clock (about 16.7 ms between frames) plus painting an unchanged page.
+  const idle = [];
+  for (let i = 0; i < 100; i++) {
+    await sleep(Math.random() * 20); // not random(): the queries stay those of earlier runs
+    idle.push(await browser.executeAsync((done) => {
+      const t = performance.now();
+      requestAnimationFrame(() => setTimeout(() => done(performance.now() - t), 0));
+    }));
+  }
+  idle.sort((a, b) => a - b);
+
   const load = (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`an idle frame (nothing changed, 100 times): next frame after p50 ${percentile(idle, 50).toFixed(1)} ms, ` +
+    `p99 ${percentile(idle, 99).toFixed(1)} ms, max ${idle.at(-1).toFixed(1)} ms`);
   console.log(`${people.length} demo patients to draw queries from; ${PER_CLASS} queries per class (+${WARM_UP} warm-up); load average ${load}`);
   console.log('');
-  console.log('| Query class | Runs | key → DOM p50 ms | p99 ms | max ms | key → frame p50 ms | p99 ms | max ms | IPC alone p50 ms | p99 ms | Found (mean) |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| Query class | Runs | key → first rows in DOM p50 ms | p99 ms | key → first rows on screen p50 ms | p99 ms | max ms | ' +
+    'key → all rows in DOM p50 ms | p99 ms | key → all rows on screen p50 ms | p99 ms | IPC alone p50 ms | p99 ms | Found (mean) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const [name, make] of classes) {
     const rows = [];
     let skipped = 0;
@@ -184,17 +284,31 @@ try {
       rows.push(r);
     }
     const col = (k) => rows.map((r) => r[k]).sort((a, b) => a - b);
-    const [dom, frame, ipc] = [col('dom'), col('frame'), col('ipc')];
+    const [first, firstFrame, dom, frame, ipc] = [col('first'), col('firstFrame'), col('dom'), col('frame'), col('ipc')];
     const f = (x) => x.toFixed(1);
     const found = rows.reduce((s, r) => s + r.found, 0) / rows.length;
-    console.log(`| ${name} | ${rows.length} | ${f(percentile(dom, 50))} | ${f(percentile(dom, 99))} | ${f(dom.at(-1))} | ` +
-      `${f(percentile(frame, 50))} | ${f(percentile(frame, 99))} | ${f(frame.at(-1))} | ` +
+    console.log(`| ${name} | ${rows.length} | ${f(percentile(first, 50))} | ${f(percentile(first, 99))} | ` +
+      `${f(percentile(firstFrame, 50))} | ${f(percentile(firstFrame, 99))} | ${f(firstFrame.at(-1))} | ` +
+      `${f(percentile(dom, 50))} | ${f(percentile(dom, 99))} | ${f(percentile(frame, 50))} | ${f(percentile(frame, 99))} | ` +
       `${f(percentile(ipc, 50))} | ${f(percentile(ipc, 99))} | ${found.toFixed(1)} |` +
       (skipped ? ` <!-- ${skipped} skipped: last key changed nothing -->` : ''));
   }
   const after = (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log('');
   console.log(`load average after: ${after}`);
+
+  // --- memory after sign-in and all those searches, as scripts/measure-app.sh sums it ---
+  if (process.env.PSS !== '0') {
+    await sleep(Number(process.env.PSS_IDLE || 5) * 1000); // idle on the results, as measure-app.sh does
+    const mem = await pssOfApp(APP);
+    if (mem) {
+      const mib = (k) => (k / 1024).toFixed(1);
+      console.log(`PSS after sign-in and ${searches} searches, app and all its descendants: ${mib(mem.pss)} MiB ` +
+        `(anonymous ${mib(mem.anon)} MiB): ${mem.parts.join(' ')}; other WebKitWebProcesses running: ${mem.others}`);
+    } else {
+      console.log('PSS: the app process was not found');
+    }
+  }
 } finally {
   await browser.deleteSession().catch(() => {});
 }

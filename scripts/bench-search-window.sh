@@ -14,6 +14,11 @@
 #   PATIENTS          demo patients (100000); the database is made once with
 #                     glabella-admin and kept in $CARGO_TARGET_DIR/bench-search-window/
 #   QUERIES           measured queries per class (100)
+#   PSS_IDLE          seconds idle on the last results before the memory (PSS of the app
+#                     and its WebKit processes) is printed (5); PSS=0 skips it
+#   BARE=1            measure only the memory of the bare Tauri window (benches/app/
+#                     bare-window) under the same driver and display, for comparison
+#   SIGNED_IN_ONLY=1  only Glabella's memory just after signing in, before any search
 #   DRIVER_PORT / NATIVE_PORT  tauri-driver's and WebKitWebDriver's ports (4600 / 4601)
 #   DISPLAY           used as is when set; otherwise an Xvfb is started on a free display
 # Needs node 20+, tests/node_modules (npm ci in tests/), tauri-driver, WebKitWebDriver, Xvfb.
@@ -38,6 +43,13 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
 fi
 app=$target/release/glabella
 admin=$target/release/glabella-admin
+if [ "${BARE:-}" = 1 ]; then
+  # The bare Tauri window instead, for its memory under the same driver (built here
+  # unless SKIP_BUILD=1); no clinic, no searches.
+  [ "${SKIP_BUILD:-}" = 1 ] || cargo build --release -p bare-window --quiet
+  app=$target/release/bare-window
+  admin=$app
+fi
 for bin in "$app" "$admin"; do
   [ -x "$bin" ] || { echo "missing $bin (build it, or run without SKIP_BUILD=1)" >&2; exit 1; }
 done
@@ -64,14 +76,18 @@ app=$work/glabella
 
 # --- the demo clinic (made once; again when the schema or the generator changed) ---
 demo_db=$target/bench-search-window/db-$PATIENTS
-if [ ! -f "$demo_db/glabella.sqlite3" ] ||
+if [ "${BARE:-}" = 1 ]; then
+  mkdir -p "$work/data"
+elif [ ! -f "$demo_db/glabella.sqlite3" ] ||
   [ -n "$(find core/migrations core/src/demo -newer "$demo_db/glabella.sqlite3" 2>/dev/null)" ]; then
   echo "==> Creating a demo clinic with $PATIENTS patients in $demo_db"
   rm -rf "$demo_db"
   mkdir -p "$demo_db"
   "$admin" --data-dir "$demo_db" demo-data --patients "$PATIENTS"
+  cp -r "$demo_db" "$work/data"
+else
+  cp -r "$demo_db" "$work/data"
 fi
-cp -r "$demo_db" "$work/data"
 
 # --- display and session bus -------------------------------------------------
 if [ -z "${DISPLAY:-}" ]; then
@@ -103,7 +119,7 @@ for _ in $(seq 100); do
 done
 
 echo "==> Measuring ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
-GLABELLA_APP=$app DRIVER_PORT=$DRIVER_PORT node scripts/bench-search-window.mjs || {
+GLABELLA_APP=$app DRIVER_PORT=$DRIVER_PORT BARE=${BARE:-0} SIGNED_IN_ONLY=${SIGNED_IN_ONLY:-0} node scripts/bench-search-window.mjs || {
   status=$?
   echo "the measurement failed; tauri-driver's output:" >&2
   tail -40 "$work/driver.log" >&2

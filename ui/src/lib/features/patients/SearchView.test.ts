@@ -51,6 +51,17 @@ describe('SearchView', () => {
     expect(onOpen).toHaveBeenCalledWith(2);
   });
 
+  it('draws all 50 results and reaches the last with the arrow keys', async () => {
+    const many = Array.from({ length: 50 }, (_, i) => summary(i + 1, `Given${i + 1}`, 'Family'));
+    backend({ fam: many });
+    const onOpen = vi.fn();
+    render(SearchView, { onOpen, onRegister: vi.fn() });
+    await userEvent.type(screen.getByLabelText('Search patients'), 'fam');
+    await vi.waitFor(() => expect(screen.getAllByTestId('search-result')).toHaveLength(50));
+    await userEvent.keyboard('{ArrowDown>50/}{Enter}');
+    expect(onOpen).toHaveBeenCalledWith(50);
+  });
+
   it('asks for archived patients only when the box is ticked', async () => {
     const calls = backend({});
     render(SearchView, { onOpen: vi.fn(), onRegister: vi.fn() });
