@@ -151,9 +151,14 @@ fn by_any_terms(conn: &Connection, tokens: Vec<String>, include_archived: bool) 
     let Some((sql, bounds)) = terms_query(conn, tokens, include_archived)? else {
         return Ok(Vec::new());
     };
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(bounds))?;
-    // Rows come one per matching term, so a patient can appear twice ("Ann Annan").
+    first_patients(conn, &sql, bounds)
+}
+
+/// The first [`SEARCH_LIMIT`] patients of a query whose rows are summaries in order.
+/// Rows come one per matching term, so a patient can appear twice ("Ann Annan").
+fn first_patients(conn: &Connection, sql: &str, params: Vec<Value>) -> Result<Vec<PatientSummary>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params_from_iter(params))?;
     let mut seen = HashSet::new();
     let mut results = Vec::with_capacity(SEARCH_LIMIT);
     while let Some(row) = rows.next()? {
@@ -312,20 +317,7 @@ fn by_driver_word(
     let d = &tokens[driver];
     let mut params = vec![Value::Text(d.clone()), Value::Text(prefix_end(d))];
     params.extend(others);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(params))?;
-    let mut seen = HashSet::new();
-    let mut results = Vec::with_capacity(SEARCH_LIMIT);
-    while let Some(row) = rows.next()? {
-        let summary = summary_from_row(row)?;
-        if seen.insert(summary.id) {
-            results.push(summary);
-            if results.len() == SEARCH_LIMIT {
-                break;
-            }
-        }
-    }
-    Ok(results)
+    first_patients(conn, &sql, params)
 }
 
 /// The range of the word at `scanned` read in full, keeping the rows with every other
