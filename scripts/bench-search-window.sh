@@ -90,21 +90,9 @@ else
 fi
 
 # --- display and session bus -------------------------------------------------
-if [ -z "${DISPLAY:-}" ]; then
-  n=77
-  while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-  Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp -noreset >"$work/xvfb.log" 2>&1 &
-  xvfb_pid=$!
-  for _ in $(seq 100); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-  [ -e "/tmp/.X11-unix/X$n" ] || { echo "Xvfb did not start:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
-  export DISPLAY=":$n"
-  echo "==> Xvfb on $DISPLAY"
-fi
-if command -v dbus-daemon >/dev/null; then
-  { read -r DBUS_SESSION_BUS_ADDRESS; read -r dbus_pid; } < <(
-    dbus-daemon --session --fork --nopidfile --print-address=1 --print-pid=1)
-  export DBUS_SESSION_BUS_ADDRESS
-fi
+# shellcheck source=scripts/display.sh
+source scripts/display.sh
+start_display "$work" 1280x800x24
 
 # --- tauri-driver (the app inherits its environment) --------------------------
 mkdir -p "$work/config" "$work/share" "$work/state" "$work/cache"

@@ -83,24 +83,9 @@ if [ "$PATIENTS" -gt 0 ] && { [ ! -f "$demo_db/glabella.sqlite3" ] ||
 fi
 
 # --- display and session bus -------------------------------------------------
-if [ -z "${DISPLAY:-}" ]; then
-  command -v Xvfb >/dev/null || { echo "DISPLAY is unset and Xvfb is not installed" >&2; exit 1; }
-  n=77
-  while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-  Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-  xvfb_pid=$!
-  for _ in $(seq 100); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-  [ -e "/tmp/.X11-unix/X$n" ] || { echo "Xvfb did not start:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
-  export DISPLAY=":$n"
-  echo "==> Xvfb on $DISPLAY"
-fi
-if command -v dbus-daemon >/dev/null; then
-  { read -r DBUS_SESSION_BUS_ADDRESS; read -r dbus_pid; } < <(
-    dbus-daemon --session --fork --nopidfile --print-address=1 --print-pid=1)
-  export DBUS_SESSION_BUS_ADDRESS
-else
-  unset DBUS_SESSION_BUS_ADDRESS
-fi
+# shellcheck source=scripts/display.sh
+source scripts/display.sh
+start_display "$work" 1920x1080x24
 
 # --- helpers -----------------------------------------------------------------
 # The pid given and all its descendants, from the ppid field of /proc/*/stat.

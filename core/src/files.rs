@@ -40,6 +40,20 @@ pub fn save_file(path: &Path, bytes: &[u8]) -> Result<String> {
     Ok(name)
 }
 
+/// An export: asks `dialog` where to save `file_name`, then makes the file's text with
+/// `make` (the transaction that reads and audits it) and saves it. `None` if the person
+/// cancelled; `make` then never runs, so nothing is read or audited.
+pub fn save_export(
+    dialog: &dyn SaveDialog,
+    file_name: &str,
+    filter: &str,
+    extension: &str,
+    make: impl FnOnce() -> Result<String>,
+) -> Result<Option<String>> {
+    let Some(path) = dialog.choose(file_name, filter, extension) else { return Ok(None) };
+    save_file(&path, make()?.as_bytes()).map(Some)
+}
+
 /// `text` made safe as part of a file name: letters, digits, `-` and `_` kept, the
 /// rest `-`.
 pub fn safe_name(text: &str) -> String {

@@ -3,7 +3,7 @@
 use crate::audit::{self, Action, AuditEntry, AuditFilter};
 use crate::auth::{Actor, Permission};
 use crate::clinic::Clinic;
-use crate::files::{save_file, SaveDialog};
+use crate::files::{save_export, SaveDialog};
 use crate::Result;
 
 /// Audit entries matching `filter`, newest first.
@@ -21,14 +21,14 @@ pub fn export_audit_csv(
     dialog: &dyn SaveDialog,
 ) -> Result<Option<String>> {
     actor.require(Permission::ViewAudit)?;
-    let Some(path) = dialog.choose("glabella-audit.csv", "CSV", "csv") else { return Ok(None) };
-    let csv = clinic.db().write(|tx| {
-        let entries = audit::list_entries(tx, filter)?;
-        audit::record(
-            tx,
-            &actor.audit(Action::AuditExport).described(format!("{} entries exported as CSV", entries.len())),
-        )?;
-        Ok(audit::to_csv(&entries))
-    })?;
-    save_file(&path, csv.as_bytes()).map(Some)
+    save_export(dialog, "glabella-audit.csv", "CSV", "csv", || {
+        clinic.db().write(|tx| {
+            let entries = audit::list_entries(tx, filter)?;
+            audit::record(
+                tx,
+                &actor.audit(Action::AuditExport).described(format!("{} entries exported as CSV", entries.len())),
+            )?;
+            Ok(audit::to_csv(&entries))
+        })
+    })
 }

@@ -3,7 +3,7 @@
 use crate::articles::{self, Article, ArticleForm, ArticleHit, ArticleVersion, ImportFile, ImportReport, LibraryQuery};
 use crate::auth::{Actor, Permission};
 use crate::clinic::Clinic;
-use crate::files::{safe_name, save_file, SaveDialog};
+use crate::files::{safe_name, save_export, SaveDialog};
 use crate::Result;
 
 pub fn search_library(clinic: &Clinic, actor: &Actor, query: &LibraryQuery) -> Result<Vec<ArticleHit>> {
@@ -51,9 +51,8 @@ pub fn export_article_markdown(
 ) -> Result<Option<String>> {
     actor.require(Permission::ReadLibrary)?;
     let title = get_article(clinic, actor, id)?.form.title;
-    let Some(path) = dialog.choose(&format!("{}.md", safe_name(&title).to_lowercase()), "Markdown", "md") else {
-        return Ok(None);
-    };
-    let markdown = clinic.db().write(|tx| articles::export_markdown(tx, actor, id))?;
-    save_file(&path, markdown.as_bytes()).map(Some)
+    let file_name = format!("{}.md", safe_name(&title).to_lowercase());
+    save_export(dialog, &file_name, "Markdown", "md", || {
+        clinic.db().write(|tx| articles::export_markdown(tx, actor, id))
+    })
 }

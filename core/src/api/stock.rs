@@ -1,15 +1,12 @@
 //! Products, stock and lot recall: the catalogue, deliveries (typed or scanned), opened
 //! vials, the inventory and everyone who received a lot.
 
-use std::path::PathBuf;
-
 use crate::auth::{Actor, Permission};
 use crate::clinic::Clinic;
+use crate::files::{safe_name, save_export, SaveDialog};
 use crate::products::{self, Product, ProductForm};
 use crate::stock::{self, Inventory, Lot, LotForm, LotScan, RecallRow, Vial, VialForm};
 use crate::Result;
-
-use crate::files::{safe_name, save_file, SaveDialog};
 
 pub fn list_products(clinic: &Clinic, actor: &Actor) -> Result<Vec<Product>> {
     clinic.db().read(|c| products::list_products(c, actor))
@@ -52,7 +49,8 @@ pub fn list_usable_lots(clinic: &Clinic, actor: &Actor) -> Result<Vec<Lot>> {
 }
 
 pub fn open_vial(clinic: &Clinic, actor: &Actor, form: &VialForm) -> Result<Vial> {
-    let (now, today) = (clinic.now(), clinic.today());
+    let now = clinic.now();
+    let today = crate::clock::local_date(now);
     clinic.db().write(|tx| stock::open_vial(tx, actor, form, now, today))
 }
 
@@ -75,9 +73,7 @@ pub fn export_recall_csv(
     lot_number: &str,
     dialog: &dyn SaveDialog,
 ) -> Result<Option<String>> {
-    actor.require(Permission::Stock)?;
-    let suggested = format!("glabella-recall-{}.csv", safe_name(lot_number));
-    let Some(path): Option<PathBuf> = dialog.choose(&suggested, "CSV", "csv") else { return Ok(None) };
-    let csv = clinic.db().write(|tx| stock::recall_csv(tx, actor, lot_number))?;
-    save_file(&path, csv.as_bytes()).map(Some)
+    actor.require(Permission::ClinicalRead)?; // as the recall itself: no dialog for someone refused
+    let file_name = format!("glabella-recall-{}.csv", safe_name(lot_number));
+    save_export(dialog, &file_name, "CSV", "csv", || clinic.db().write(|tx| stock::recall_csv(tx, actor, lot_number)))
 }
