@@ -15,7 +15,9 @@
 //!    what a long read does to the search (a recall look-up, an audit query), which
 //!    waits for a free read connection;
 //! 4. no export, but a small audited write (opening a chart) as often as the exports
-//!    committed: the cost of the commits alone.
+//!    committed: the cost of the commits alone;
+//! 5. a backup beside: the bundle made (`backup::bundle::make`) and verified, over and
+//!    over, as the app's daily backup runs; its time alone is printed first.
 //!
 //! Only the public API is used, so the same file measures any `Db`, whether it has one
 //! read connection or a pool of them (see BENCHMARKS.md, "Search beside a recall
@@ -29,7 +31,9 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use glabella_core::auth::Role;
+use glabella_core::backup::bundle;
 use glabella_core::clinic::Clinic;
+use glabella_core::db::KeyFile;
 use glabella_core::demo;
 use glabella_core::patients::search_patients;
 use glabella_core::stock;
@@ -115,6 +119,27 @@ fn main() {
         db.write(|tx| glabella_core::patients::open_chart(tx, &injector, id)).expect("chart");
         std::thread::sleep(pause);
     });
+
+    let key = KeyFile::load(dir.path()).and_then(|k| k.unwrap_with_password(username, password)).expect("key");
+    let folder = tempfile::tempdir().expect("backup folder");
+    let back_up = || {
+        let t = Instant::now();
+        let made = bundle::make(dir.path(), &key, folder.path(), chrono::Utc::now()).expect("backup");
+        let written = t.elapsed();
+        let problems = bundle::verify(&made, &key).expect("verify").problems;
+        assert!(problems.is_empty(), "{problems:?}");
+        let size = bundle::size(&made);
+        std::fs::remove_dir_all(&made).expect("remove the bundle");
+        (written, t.elapsed() - written, size)
+    };
+    let (written, verified, size) = back_up();
+    println!(
+        "\nA backup of the demo clinic: {:.1} MB, written in {:.2} s, verified in {:.2} s",
+        size as f64 / 1e6,
+        written.as_secs_f64(),
+        verified.as_secs_f64()
+    );
+    beside("Round 5: a backup (made and verified) beside, over and over", &run, || drop(back_up()));
 }
 
 /// Runs `measure(title)` while `export` loops on another thread (started first, and

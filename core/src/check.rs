@@ -68,6 +68,17 @@ fn check_with(path: &Path, key: Option<&DatabaseKey>) -> Result<CheckReport> {
         }
     }
 
+    if key.is_some() {
+        let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
+        let pages: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        if pages.is_empty() {
+            report.ok("encrypted pages (cipher integrity check): ok".to_string());
+        }
+        for line in pages {
+            report.problem(format!("cipher integrity check: {line}"));
+        }
+    }
+
     let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
     let broken: Vec<String> = stmt
         .query_map([], |r| {

@@ -112,6 +112,11 @@ impl Clinic {
         &self.db
     }
 
+    /// The database key, for copies of the database that must open with it (backups).
+    pub(crate) fn database_key(&self) -> &DatabaseKey {
+        &self.key
+    }
+
     /// Runs the clinic on `clock` from now on (its database's connections included).
     pub fn set_clock(&self, clock: Arc<dyn Clock>) {
         self.db.clock().set(clock);

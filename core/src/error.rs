@@ -71,6 +71,14 @@ pub enum Error {
     /// A file the person chose could not be written.
     #[error("{0}")]
     SaveFailed(String),
+    /// A backup bundle is incomplete, damaged or does not match its manifest.
+    #[error("This backup cannot be used: {0}")]
+    BackupInvalid(String),
+    /// A backup bundle was written by a newer Glabella.
+    #[error(
+        "This backup was made by a newer version of Glabella ({0}). Update Glabella first; nothing has been changed."
+    )]
+    BackupTooNew(String),
     /// A file-system problem, such as an unwritable data folder.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -103,6 +111,8 @@ impl Error {
             Error::SessionSigned => "session.signed",
             Error::PrintFailed(_) => "print.failed",
             Error::SaveFailed(_) => "file.not_saved",
+            Error::BackupInvalid(_) => "backup.invalid",
+            Error::BackupTooNew(_) => "backup.too_new",
             Error::Io(_) => "io",
         }
     }

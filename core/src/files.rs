@@ -1,4 +1,4 @@
-//! Files a person saves out of the app (exports, handout PDFs). Where to is always the
+//! Files a person saves out of the app (exports, handout PDFs), and folders they pick. Where to is always the
 //! person's choice in a native save dialog, which only the shell can show: it hands the
 //! core a [`SaveDialog`], and the core decides when to ask (before any database work,
 //! never while a write is held) and writes the file. The page never names a path.
@@ -14,6 +14,13 @@ pub trait SaveDialog: Send + Sync {
     /// Asks where to save a file, suggesting `file_name`; `None` if the person cancelled.
     /// `filter` names the file type (e.g. "CSV") whose extension is `extension`.
     fn choose(&self, file_name: &str, filter: &str, extension: &str) -> Option<PathBuf>;
+
+    /// Asks for a folder (a backup folder, or where a backup is), titled `title`;
+    /// `None` if the person cancelled.
+    fn choose_folder(&self, title: &str) -> Option<PathBuf> {
+        let _ = title;
+        None
+    }
 }
 
 /// Writes `bytes` to `path` whole: into a temporary file beside it, flushed, then

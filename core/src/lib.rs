@@ -10,13 +10,14 @@
 //! 4. the features: `patients`; `products` → `stock` → `sessions`; `articles`;
 //!    `handouts` (on sessions and articles);
 //! 5. `clinic` (the open database with its key file) and `check` (the health check),
-//!    then `demo` (generated clinics);
+//!    then `demo` (generated clinics) and `backup` (verified bundles, restore);
 //! 6. `api`, the front door: one function per operation the UI can call.
 
 pub mod api;
 pub mod articles;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod check;
 pub mod clinic;
 pub mod clock;

@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("clinic", 11),
     ("check", 11),
     ("demo", 12),
+    ("backup", 12),
     ("api", 13),
 ];
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use glabella_core::api::signin::Desk;
+use glabella_core::backup::{self, BackupReason};
 use glabella_core::paths;
 use tauri::Manager;
 
@@ -39,10 +40,38 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let idle = std::env::var(IDLE_LOCK_ENV).ok().and_then(|s| s.parse().ok()).map(Duration::from_secs);
-            app.manage(Arc::new(Desk::new(paths::data_dir()).with_idle_lock(idle)));
+            let desk = Arc::new(Desk::new(paths::data_dir()).with_idle_lock(idle));
+            start_daily_backups(desk.clone());
+            app.manage(desk);
             app.manage(commands::app::Started(started));
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .expect("error while running Glabella");
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("error while building Glabella")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                back_up_if_due(&app.state::<Arc<Desk>>(), BackupReason::Closing);
+            }
+        });
+}
+
+/// How often the app looks whether the daily backup is due.
+const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(5 * 60);
+
+/// Checks every few minutes, while the app runs, whether the daily backup is due.
+fn start_daily_backups(desk: Arc<Desk>) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(BACKUP_CHECK_EVERY);
+        back_up_if_due(&desk, BackupReason::Daily);
+    });
+}
+
+/// Backs the open clinic up if a backup is due for `reason`; failures are kept with
+/// the backup runs (Settings → Backups shows them) and logged.
+pub(crate) fn back_up_if_due(desk: &Desk, reason: BackupReason) {
+    if let Some(clinic) = desk.clinic() {
+        if let Err(e) = backup::back_up_if_due(&clinic, reason) {
+            log::warn!("the {reason:?} backup failed: {e}");
+        }
+    }
 }

@@ -12,8 +12,10 @@
 //! these functions: unpack, call, map the error. [`OPERATIONS`] lists them once.
 
 pub mod audit;
+pub mod backups;
 pub mod handouts;
 pub mod library;
+pub mod notices;
 pub mod patients;
 pub mod sessions;
 pub mod settings;

@@ -13,17 +13,20 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::audit::Action;
+use crate::audit::{self, entity, Action};
 use crate::auth::settings::ClinicSettings;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::users::NewUser;
 use crate::auth::Actor;
+use crate::backup::{self, bundle, restore};
 use crate::clinic::Clinic;
 use crate::clock::{Clock, SystemClock};
 use crate::db::keys::KdfParams;
+use crate::db::{KeyFile, RecoveryKey};
+use crate::files::SaveDialog;
 use crate::{Error, Result};
 
 /// Which screen the app should show, and for whom.
@@ -64,6 +67,8 @@ struct Inner {
     throttle: LoginThrottle,
     /// Failed sign-ins made before the database was open, recorded once it opens.
     unrecorded_failures: Vec<String>,
+    /// A folder picked on the sign-in screen to restore a backup from.
+    restore_from: Option<PathBuf>,
 }
 
 /// The person signed in at the desk.
@@ -237,5 +242,233 @@ impl Desk {
             clinic.record(&signin.actor, Action::Logout)?;
         }
         Ok(())
+    }
+}
+
+/// A backup offered on the sign-in screen. The page names it by `id` only.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupChoice {
+    /// `local/<name>` (the app's own folder) or `chosen/<name>` (a folder picked here).
+    pub id: String,
+    /// When the backup was made (UTC, ISO-8601).
+    pub created_at: String,
+    /// The folder it is in, as shown to people.
+    pub folder: String,
+    pub patients: i64,
+    pub sessions: i64,
+    pub glabella_version: String,
+    /// Why it cannot be restored (e.g. from a newer Glabella), if so.
+    pub problem: Option<String>,
+}
+
+/// How a restore is unlocked: an administrator's username and password, or (when
+/// `recovery_key` is given) the recovery key.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreUnlock {
+    pub username: String,
+    pub password: String,
+    pub recovery_key: Option<String>,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreResult {
+    /// The administrator now signed in; none after a restore with the recovery key
+    /// (an administrator's new password is chosen next).
+    pub user: Option<Actor>,
+    /// When the restored backup was made (UTC, ISO-8601).
+    pub backup_created_at: String,
+    /// Where the clinic's files from before were moved, if there were any.
+    pub moved_aside: Option<String>,
+}
+
+/// An administrator the recovery key may give a new password.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminAccount {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+}
+
+/// Restoring a backup and the recovery key: the sign-in screen's ways back in.
+impl Desk {
+    /// The backups in the app's own folder and in a folder picked with
+    /// [`Desk::find_backups`], newest first.
+    pub fn list_backups(&self) -> Vec<BackupChoice> {
+        let chosen = self.inner().restore_from.clone();
+        let mut found = Vec::new();
+        for (kind, folder) in [("local", Some(backup::local_folder(&self.dir))), ("chosen", chosen)] {
+            let Some(folder) = folder else { continue };
+            for path in bundle::list(&folder) {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let (manifest, problem) = match bundle::read_manifest(&path) {
+                    Ok(m) => (Some(m), None),
+                    Err(e) => (None, Some(e.to_string())),
+                };
+                found.push(BackupChoice {
+                    id: format!("{kind}/{name}"),
+                    created_at: manifest
+                        .as_ref()
+                        .map(|m| m.created_at.clone())
+                        .unwrap_or_else(|| bundle::made_at(&name).map(crate::clock::iso).unwrap_or_default()),
+                    folder: path.parent().unwrap_or(&path).display().to_string(),
+                    patients: manifest.as_ref().map_or(0, |m| m.patients),
+                    sessions: manifest.as_ref().map_or(0, |m| m.sessions),
+                    glabella_version: manifest.map(|m| m.glabella_version).unwrap_or_default(),
+                    problem,
+                });
+            }
+        }
+        found.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        found
+    }
+
+    /// Asks for a folder holding backups (a USB drive), then lists them with the rest.
+    pub fn find_backups(&self, dialog: &dyn SaveDialog) -> Vec<BackupChoice> {
+        if let Some(folder) = dialog.choose_folder("Choose the folder with the backups") {
+            self.inner().restore_from = Some(folder);
+        }
+        self.list_backups()
+    }
+
+    fn bundle_path(&self, id: &str) -> Result<PathBuf> {
+        let missing = || Error::NotFound("The backup");
+        let (kind, name) = id.split_once('/').ok_or_else(missing)?;
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            return Err(missing());
+        }
+        let folder = match kind {
+            "local" => backup::local_folder(&self.dir),
+            "chosen" => self.inner().restore_from.clone().ok_or_else(missing)?,
+            _ => return Err(missing()),
+        };
+        bundle::list(&folder)
+            .into_iter()
+            .find(|b| b.file_name().is_some_and(|n| n.to_string_lossy() == name))
+            .ok_or_else(missing)
+    }
+
+    /// Closes the open clinic (signing out whoever was signed in), waiting a while for
+    /// work in progress on it to finish.
+    fn close_clinic(&self) -> Result<()> {
+        let Some(mut clinic) = ({
+            let mut inner = self.inner();
+            inner.signin = None;
+            inner.clinic.take()
+        }) else {
+            return Ok(());
+        };
+        for _ in 0..600 {
+            match Arc::try_unwrap(clinic) {
+                Ok(closed) => {
+                    drop(closed);
+                    return Ok(());
+                }
+                Err(busy) => clinic = busy,
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.inner().clinic = Some(clinic);
+        Err(Error::Internal("the clinic is still busy (a backup may be running); try again in a minute".into()))
+    }
+
+    /// Restores the backup `id`: verified first, the current data moved aside (never
+    /// deleted), then the restored clinic opens and the restore is audited in it. With
+    /// a password, that administrator is signed in; with the recovery key, nobody is
+    /// yet (see [`Desk::recover_access`]).
+    pub fn restore_backup(&self, id: &str, unlock: &RestoreUnlock) -> Result<RestoreResult> {
+        let bundle = self.bundle_path(id)?;
+        bundle::read_manifest(&bundle)?;
+        let how = match &unlock.recovery_key {
+            Some(text) => restore::Unlock::RecoveryKey(text),
+            None => restore::Unlock::Password { username: &unlock.username, password: &unlock.password },
+        };
+        if unlock.recovery_key.is_none() {
+            std::thread::sleep(self.inner().throttle.delay(&unlock.username));
+            // Unlocked before the clinic closes, so a wrong password changes nothing.
+            if let Err(e) = restore::bundle_key(&bundle, &how) {
+                if let Error::LoginFailed = e {
+                    self.inner().throttle.failed(&unlock.username);
+                }
+                return Err(e);
+            }
+        }
+        self.close_clinic()?;
+        let reopened = restore::restore_and_open(&self.dir, &bundle, &how, self.clock.now())?;
+        let clinic = self.open(reopened.clinic);
+        let mut inner = self.inner();
+        inner.clinic = Some(clinic);
+        if let Some(actor) = &reopened.actor {
+            inner.throttle.succeeded(&unlock.username);
+            inner.signin = Some(SignIn { actor: actor.clone(), locked: false, last_activity: self.clock.now() });
+        }
+        Ok(RestoreResult {
+            user: reopened.actor,
+            backup_created_at: reopened.restored.manifest.created_at,
+            moved_aside: reopened.restored.moved_aside.map(|p| p.display().to_string()),
+        })
+    }
+
+    /// The clinic opened with the recovery key (opening it if it is closed); refused
+    /// with `auth.wrong_recovery_key` when the key is not this clinic's.
+    fn open_with_recovery(&self, recovery_key: &str) -> Result<Arc<Clinic>> {
+        if let Some(clinic) = self.inner().clinic.clone() {
+            KeyFile::load(&self.dir)?.unwrap_with_recovery(&RecoveryKey::parse(recovery_key)?)?;
+            return Ok(clinic);
+        }
+        let clinic = self.open(Clinic::open_with_recovery(&self.dir, recovery_key)?);
+        self.inner().clinic = Some(clinic.clone());
+        Ok(clinic)
+    }
+
+    /// *Forgot every password?*: the clinic's active administrators, once the recovery
+    /// key has proved right.
+    pub fn recovery_admins(&self, recovery_key: &str) -> Result<Vec<AdminAccount>> {
+        let clinic = self.open_with_recovery(recovery_key)?;
+        clinic.db().read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, username, display_name FROM users WHERE role = 'admin' AND active ORDER BY display_name",
+            )?;
+            let rows = stmt
+                .query_map([], |r| Ok(AdminAccount { id: r.get(0)?, username: r.get(1)?, display_name: r.get(2)? }))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Gives administrator `user_id` the new password `password` with the recovery key
+    /// and signs them in. Audited as emergency access; every administrator is told at
+    /// their next sign-in.
+    pub fn recover_access(&self, recovery_key: &str, user_id: i64, password: &str) -> Result<Actor> {
+        let clinic = self.open_with_recovery(recovery_key)?;
+        let admin = self
+            .recovery_admins(recovery_key)?
+            .into_iter()
+            .find(|a| a.id == user_id)
+            .ok_or_else(|| Error::invalid("userId", "Choose one of the clinic's active administrators."))?;
+        let actor = Actor::new(admin.id, admin.username, admin.display_name, crate::auth::Role::Admin);
+        clinic.reset_password(&actor, actor.user_id, password)?;
+        let described = format!("the recovery key gave {} ({}) a new password", actor.display_name, actor.username);
+        // No login entry: the emergency access stands for it, so this administrator's
+        // next sign-in still shows the banner (see `api::notices`).
+        clinic.db().write(|tx| {
+            audit::record(
+                tx,
+                &actor.audit(Action::EmergencyAccess).on(entity::USER, actor.user_id).described(described),
+            )
+            .map(drop)
+        })?;
+        let mut inner = self.inner();
+        inner.throttle.succeeded(&actor.username);
+        inner.signin = Some(SignIn { actor: actor.clone(), locked: false, last_activity: self.clock.now() });
+        Ok(actor)
+    }
+
+    /// The open clinic, if any (for the app's automatic backups).
+    pub fn clinic(&self) -> Option<Arc<Clinic>> {
+        self.inner().clinic.clone()
     }
 }

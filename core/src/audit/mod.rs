@@ -131,6 +131,12 @@ actions! {
     HandoutReprint = "handout.reprint",
     /// A handout sent to the printer (or to a file) failed there; see `handout_failures`.
     HandoutFailed = "handout.failed",
+    /// A backup was made (the description says how many folders verified).
+    BackupCreate = "backup.create",
+    /// The clinic was restored from a backup (recorded in the restored database).
+    BackupRestore = "backup.restore",
+    /// The recovery key opened the clinic and reset an administrator's password.
+    EmergencyAccess = "emergency.access",
 }
 
 impl Action {

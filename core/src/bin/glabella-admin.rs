@@ -1,15 +1,19 @@
 //! `glabella-admin`: maintenance of a Glabella clinic without the app window.
 //! `demo-data` creates (or adds to) a demo clinic; `check` verifies the database and
-//! exits non-zero on any problem. The database is encrypted, so commands that read an
+//! exits non-zero on any problem; `backup`, `verify-backup` and `restore` make, check
+//! and restore backup bundles. The database is encrypted, so commands that read an
 //! existing clinic need a user's password (`--user`, with the password from
-//! `GLABELLA_PASSWORD` or a prompt) or the recovery key (`--recovery-key`).
+//! `GLABELLA_PASSWORD` or a prompt) or the recovery key (`--recovery-key`, typed at a
+//! prompt or read from standard input — never from the command line, where it would
+//! show in `ps` and the shell's history).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use glabella_core::backup::{bundle, restore};
 use glabella_core::clinic::Clinic;
-use glabella_core::db::{self, DatabaseKey, KeyFile, RecoveryKey};
+use glabella_core::db::{self, DatabaseKey};
 use glabella_core::{check, demo, paths};
 
 #[derive(Parser)]
@@ -21,9 +25,10 @@ struct Cli {
     /// Sign in as this user; the password comes from $GLABELLA_PASSWORD or a prompt.
     #[arg(long, global = true)]
     user: Option<String>,
-    /// Open the database with the clinic's recovery key instead of a password.
+    /// Open the database with the clinic's recovery key instead of a password (typed
+    /// at a prompt, or one line on standard input).
     #[arg(long, global = true)]
-    recovery_key: Option<String>,
+    recovery_key: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +47,19 @@ enum Command {
     },
     /// Check the database's integrity, foreign keys, schema version and audit chain.
     Check,
+    /// Make a verified backup bundle of the clinic in DIR and print its path.
+    Backup {
+        /// The folder to write the bundle into (it must exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Verify a backup bundle (checksums, integrity, audit chain, counts); exits
+    /// non-zero naming each problem. Unlocked with --user of the bundle or --recovery-key.
+    VerifyBackup { bundle: PathBuf },
+    /// Restore a backup bundle into the data folder (close the app first). The current
+    /// files are moved aside into a dated folder, never deleted. Needs an administrator's
+    /// --user or the --recovery-key.
+    Restore { bundle: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -50,6 +68,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::DemoData { patients, seed } => demo_data(&cli, &dir, patients, seed),
         Command::Check => check(&cli, &dir),
+        Command::Backup { ref to } => make_backup(&cli, &dir, to),
+        Command::VerifyBackup { ref bundle } => verify_backup(&cli, bundle),
+        Command::Restore { ref bundle } => restore(&cli, &dir, bundle),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -68,15 +89,94 @@ fn password_for(user: &str) -> Result<String, String> {
     }
 }
 
-/// The database key from the password of `--user` or from `--recovery-key`.
-fn database_key(cli: &Cli, dir: &Path) -> Result<DatabaseKey, String> {
-    let keys = KeyFile::load(dir).map_err(|e| e.to_string())?;
-    match (&cli.user, &cli.recovery_key) {
-        (_, Some(recovery)) => keys.unwrap_with_recovery(&RecoveryKey::parse(recovery).map_err(|e| e.to_string())?),
-        (Some(user), None) => keys.unwrap_with_password(user, &password_for(user)?),
-        (None, None) => return Err("the database is encrypted: give --user NAME (password from GLABELLA_PASSWORD or a prompt) or --recovery-key KEY".into()),
+/// The recovery key, typed at a prompt or (when standard input is not a terminal)
+/// read as one line from it.
+fn read_recovery_key() -> Result<String, String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("Recovery key: ").map_err(|e| format!("cannot read the recovery key: {e}"));
     }
-    .map_err(|e| e.to_string())
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the recovery key: {e}"))?;
+    Ok(line.trim().to_string())
+}
+
+/// How the person unlocks: `--user` (password) or `--recovery-key`.
+enum Secret {
+    Password(String, String),
+    RecoveryKey(String),
+}
+
+fn secret(cli: &Cli) -> Result<Secret, String> {
+    match (&cli.user, cli.recovery_key) {
+        (_, true) => Ok(Secret::RecoveryKey(read_recovery_key()?)),
+        (Some(user), false) => Ok(Secret::Password(user.clone(), password_for(user)?)),
+        (None, false) => Err("the database is encrypted: give --user NAME (password from GLABELLA_PASSWORD or a prompt) or --recovery-key (typed at a prompt or on standard input)".into()),
+    }
+}
+
+impl Secret {
+    fn unlock(&self) -> restore::Unlock<'_> {
+        match self {
+            Secret::Password(user, password) => restore::Unlock::Password { username: user, password },
+            Secret::RecoveryKey(key) => restore::Unlock::RecoveryKey(key),
+        }
+    }
+}
+
+/// The database key of the key file in `dir` (a data folder or a bundle).
+fn database_key(cli: &Cli, dir: &Path) -> Result<DatabaseKey, String> {
+    restore::bundle_key(dir, &secret(cli)?.unlock()).map_err(|e| e.to_string())
+}
+
+fn make_backup(cli: &Cli, dir: &Path, to: &Path) -> Result<(), String> {
+    let key = database_key(cli, dir)?;
+    let made = bundle::make(dir, &key, to, chrono::Utc::now()).map_err(|e| e.to_string())?;
+    let verification = bundle::verify(&made, &key).map_err(|e| e.to_string())?;
+    if !verification.problems.is_empty() {
+        let _ = std::fs::remove_dir_all(&made);
+        return Err(format!("the backup failed its check: {}", verification.problems.join(" ")));
+    }
+    println!("{}", made.display());
+    Ok(())
+}
+
+fn verify_backup(cli: &Cli, bundle_dir: &Path) -> Result<(), String> {
+    let manifest = bundle::read_manifest(bundle_dir).map_err(|e| e.to_string())?;
+    println!(
+        "Backup of {} made at {} by Glabella {}: {} patients, {} sessions, {} audit entries",
+        bundle_dir.display(),
+        manifest.created_at,
+        manifest.glabella_version,
+        manifest.patients,
+        manifest.sessions,
+        manifest.audit_entries
+    );
+    let key = database_key(cli, bundle_dir)?;
+    let verification = bundle::verify(bundle_dir, &key).map_err(|e| e.to_string())?;
+    for problem in &verification.problems {
+        println!("  PROBLEM: {problem}");
+    }
+    if verification.problems.is_empty() {
+        println!("OK: the backup is complete and verified.");
+        Ok(())
+    } else {
+        Err(format!("{} problem(s) found.", verification.problems.len()))
+    }
+}
+
+fn restore(cli: &Cli, dir: &Path, bundle_dir: &Path) -> Result<(), String> {
+    let secret = secret(cli)?;
+    let reopened =
+        restore::restore_and_open(dir, bundle_dir, &secret.unlock(), chrono::Utc::now()).map_err(|e| e.to_string())?;
+    println!("Restored the backup made at {} into {}", reopened.restored.manifest.created_at, dir.display());
+    if let Some(aside) = &reopened.restored.moved_aside {
+        println!("The data from before the restore was moved to {}", aside.display());
+    }
+    if reopened.actor.is_none() {
+        println!("Opened with the recovery key: in the app, use \"Forgot every password?\" to set an administrator's password if needed.");
+    }
+    Ok(())
 }
 
 fn demo_data(cli: &Cli, dir: &Path, patients: usize, seed: u64) -> Result<(), String> {

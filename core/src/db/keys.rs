@@ -103,7 +103,7 @@ impl DatabaseKey {
     }
 
     /// The key as `x'<hex>'`, the form SQLCipher's `ATTACH … KEY` takes.
-    pub(super) fn sqlcipher_literal(&self) -> Zeroizing<String> {
+    pub(crate) fn sqlcipher_literal(&self) -> Zeroizing<String> {
         let mut s = Zeroizing::new(String::with_capacity(2 * KEY_LEN + 3));
         s.push_str("x'");
         push_hex(&mut s, &self.0[..]);

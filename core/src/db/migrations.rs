@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_library_handouts.sql"),
     include_str!("../../migrations/0005_handout_failures.sql"),
     include_str!("../../migrations/0006_search.sql"),
+    include_str!("../../migrations/0007_backups.sql"),
 ];
 
 /// The schema version this build of Glabella writes.

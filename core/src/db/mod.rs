@@ -171,7 +171,7 @@ pub(crate) fn open_unlocked(path: &Path, flags: OpenFlags, key: Option<&Database
 
 /// Flushes a folder's entries (a rename) to disk where the OS allows it (not Windows,
 /// which cannot flush a folder; NTFS journals the rename itself).
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();

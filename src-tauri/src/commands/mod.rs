@@ -9,8 +9,10 @@
 
 pub(crate) mod app;
 mod audit;
+mod backups;
 mod handouts;
 mod library;
+mod notices;
 mod patients;
 mod sessions;
 mod settings;
@@ -72,6 +74,9 @@ struct NativeSaveDialog(AppHandle);
 /// asking, since a native dialog cannot be driven through WebDriver.
 #[cfg(feature = "e2e")]
 const SAVE_TO_DIR_ENV: &str = "GLABELLA_SAVE_TO_DIR";
+/// End-to-end builds only: the folder the folder dialog "picks".
+#[cfg(feature = "e2e")]
+const PICK_FOLDER_ENV: &str = "GLABELLA_PICK_FOLDER";
 
 impl SaveDialog for NativeSaveDialog {
     fn choose(&self, file_name: &str, filter: &str, extension: &str) -> Option<PathBuf> {
@@ -84,6 +89,18 @@ impl SaveDialog for NativeSaveDialog {
             dialog = dialog.set_parent(&window);
         }
         dialog.blocking_save_file().and_then(|chosen| chosen.into_path().ok())
+    }
+
+    fn choose_folder(&self, title: &str) -> Option<PathBuf> {
+        #[cfg(feature = "e2e")]
+        if let Some(dir) = std::env::var_os(PICK_FOLDER_ENV) {
+            return Some(PathBuf::from(dir));
+        }
+        let mut dialog = self.0.dialog().file().set_title(title);
+        if let Some(window) = self.0.get_webview_window("main") {
+            dialog = dialog.set_parent(&window);
+        }
+        dialog.blocking_pick_folder().and_then(|chosen| chosen.into_path().ok())
     }
 }
 

@@ -17,6 +17,15 @@ export const commands = {
 	signOut: () => __TAURI_INVOKE<null>("sign_out"),
 	lockApp: () => __TAURI_INVOKE<null>("lock_app"),
 	keepAlive: () => __TAURI_INVOKE<null>("keep_alive"),
+	listBackups: () => __TAURI_INVOKE<BackupChoice[]>("list_backups"),
+	findBackups: () => __TAURI_INVOKE<BackupChoice[]>("find_backups"),
+	restoreBackup: (id: string, unlock: RestoreUnlock) => __TAURI_INVOKE<RestoreResult>("restore_backup", { id, unlock }),
+	recoveryAdmins: (recoveryKey: string) => __TAURI_INVOKE<AdminAccount[]>("recovery_admins", { recoveryKey }),
+	recoverAccess: (recoveryKey: string, userId: number, password: string) => __TAURI_INVOKE<Actor>("recover_access", { recoveryKey, userId, password }),
+	notices: () => __TAURI_INVOKE<Notice[]>("notices"),
+	backupStatus: () => __TAURI_INVOKE<BackupStatus>("backup_status"),
+	backUpNow: () => __TAURI_INVOKE<BackupRun[]>("back_up_now"),
+	chooseBackupFolder: () => __TAURI_INVOKE<BackupStatus>("choose_backup_folder"),
 	changeOwnPassword: (current: string, replacement: string) => __TAURI_INVOKE<null>("change_own_password", { current, replacement }),
 	getSettings: () => __TAURI_INVOKE<ClinicSettings>("get_settings"),
 	updateSettings: (settings: ClinicSettings) => __TAURI_INVOKE<ClinicSettings>("update_settings", { settings }),
@@ -144,7 +153,13 @@ export type Action = "login" | "logout" |
 /**  An aftercare handout was saved as a PDF file. */
 "handout.save" | "handout.reprint" | 
 /**  A handout sent to the printer (or to a file) failed there; see `handout_failures`. */
-"handout.failed";
+"handout.failed" | 
+/**  A backup was made (the description says how many folders verified). */
+"backup.create" | 
+/**  The clinic was restored from a backup (recorded in the restored database). */
+"backup.restore" | 
+/**  The recovery key opened the clinic and reset an administrator's password. */
+"emergency.access";
 
 /**  The signed-in person on whose behalf an operation runs. */
 export type Actor = {
@@ -154,6 +169,13 @@ export type Actor = {
 	role: Role,
 	/**  What the role allows, for the UI to show or hide screens by. */
 	permissions: Permission[],
+};
+
+/**  An administrator the recovery key may give a new password. */
+export type AdminAccount = {
+	id: number,
+	username: string,
+	displayName: string,
 };
 
 export type AdverseEvent = {
@@ -291,6 +313,58 @@ export type AuditFilter = {
 	action: Action | null,
 	/**  At most this many entries, newest first; [`DEFAULT_LIMIT`] when `None`. */
 	limit: number | null,
+};
+
+/**  A backup offered on the sign-in screen. The page names it by `id` only. */
+export type BackupChoice = {
+	/**  `local/<name>` (the app's own folder) or `chosen/<name>` (a folder picked here). */
+	id: string,
+	/**  When the backup was made (UTC, ISO-8601). */
+	createdAt: string,
+	/**  The folder it is in, as shown to people. */
+	folder: string,
+	patients: number,
+	sessions: number,
+	glabellaVersion: string,
+	/**  Why it cannot be restored (e.g. from a newer Glabella), if so. */
+	problem: string | null,
+};
+
+/**  One backup into one folder, as kept in `backup_runs`. */
+export type BackupRun = {
+	/**  When it finished (UTC, ISO-8601). */
+	finishedAt: string,
+	reason: string,
+	/**  The folder written to. */
+	folder: string,
+	/**  The bundle's folder name, if one was written. */
+	bundle: string | null,
+	/**  Written and passed every check. */
+	verified: boolean,
+	/**  What went wrong, in plain words. */
+	problem: string | null,
+	bytes: number | null,
+};
+
+/**  What *Settings → Backups* shows. */
+export type BackupStatus = {
+	/**  The administrator's folder, if chosen. */
+	folder: string | null,
+	/**  The app's own folder. */
+	localFolder: string,
+	/**  The newest verified backup. */
+	lastVerified: BackupRun | null,
+	/**  The newest run of each folder when it failed. */
+	failures: BackupRun[],
+	/**  Bundles kept in the app's folder and in the chosen one. */
+	keptLocal: number,
+	keptInFolder: number | null,
+	/**  When the next automatic backup is due (UTC, ISO-8601). */
+	nextAt: string,
+	/**  No verified backup newer than 2 days. */
+	overdue: boolean,
+	/**  The latest runs, newest first. */
+	recent: BackupRun[],
 };
 
 /**  The clinic's settings. */
@@ -451,6 +525,15 @@ export type NewUser = {
 	password: string,
 };
 
+/**  One banner on the main screen. */
+export type Notice = {
+	/**  `backupOverdue` or `emergencyAccess`. */
+	kind: string,
+	message: string,
+	/**  For `emergencyAccess`: when (UTC, ISO-8601). */
+	at: string | null,
+};
+
 /**  The paper size the clinic prints on. */
 export type Paper = "a4" | "letter";
 
@@ -609,6 +692,29 @@ export type RecallRow = {
 export type RefusedFile = {
 	file: string,
 	reason: string,
+};
+
+/**  What a restore did. */
+export type RestoreResult = {
+	/**
+	 *  The administrator now signed in; none after a restore with the recovery key
+	 *  (an administrator's new password is chosen next).
+	 */
+	user: Actor | null,
+	/**  When the restored backup was made (UTC, ISO-8601). */
+	backupCreatedAt: string,
+	/**  Where the clinic's files from before were moved, if there were any. */
+	movedAside: string | null,
+};
+
+/**
+ *  How a restore is unlocked: an administrator's username and password, or (when
+ *  `recovery_key` is given) the recovery key.
+ */
+export type RestoreUnlock = {
+	username: string,
+	password: string,
+	recoveryKey: string | null,
 };
 
 /**  A staff member's role. */

@@ -42,4 +42,7 @@ export const ACTION_LABELS: Record<Action, string> = {
   'handout.save': 'Saved a handout as PDF',
   'handout.reprint': 'Reprinted a handout',
   'handout.failed': 'A handout failed at the printer or file',
+  'backup.create': 'Backup made',
+  'backup.restore': 'Restored from a backup',
+  'emergency.access': 'Recovery key used',
 };
