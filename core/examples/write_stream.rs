@@ -50,8 +50,12 @@ fn setup(dir: &Path) -> Result<(), String> {
         clinic_phone: String::new(),
         idle_lock_minutes: 10,
     };
-    let owner =
-        NewUser { username: USER.into(), display_name: "Crash Owner".into(), role: Role::Admin, password: PASSWORD.into() };
+    let owner = NewUser {
+        username: USER.into(),
+        display_name: "Crash Owner".into(),
+        role: Role::Admin,
+        password: PASSWORD.into(),
+    };
     Clinic::setup_with(dir, &settings, &owner, KdfParams::INSECURE_FAST).map_err(|e| e.to_string())?;
     Ok(())
 }
@@ -74,7 +78,9 @@ fn write(dir: &Path, round: &str) -> Result<(), String> {
         let registered = api::patients::register_patient(&clinic, &actor, &patient(round, n), true);
         let id = registered.map_err(|e| e.to_string())?.id;
         // Confirmed: the transaction has committed. One write per line, then flushed.
-        out.write_all(format!("{round} {id} {n}\n").as_bytes()).and_then(|()| out.flush()).map_err(|e| e.to_string())?;
+        out.write_all(format!("{round} {id} {n}\n").as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -90,7 +96,8 @@ fn verify(dir: &Path, file: &Path) -> Result<(), String> {
         };
         let id: i64 = id.parse().map_err(|_| format!("not an id: {line:?}"))?;
         let expected = patient(round, n.parse().map_err(|_| format!("not a number: {line:?}"))?);
-        let found = clinic.db().read(|c| patients::get_patient(c, &actor, id)).map_err(|e| format!("patient {id}: {e}"))?;
+        let found =
+            clinic.db().read(|c| patients::get_patient(c, &actor, id)).map_err(|e| format!("patient {id}: {e}"))?;
         if (found.details.given_name.as_str(), found.details.family_name.as_str())
             != (expected.given_name.as_str(), expected.family_name.as_str())
         {
