@@ -12,7 +12,7 @@
 //! marks and soft hyphens. The joiners keep their place where they do visible work:
 //! U+200D between two emoji ("👩‍⚕️"), and U+200C/U+200D between letters of the scripts
 //! that shape with them (Arabic, Persian, the Indic scripts). Multi-line text (notes,
-//! adverse events, amendments) may hold line breaks and tabs but no bidirectional
+//! adverse events, an amendment's correction) may hold line breaks and tabs but no bidirectional
 //! controls either. [`line_problem`], [`lines_problem`] and [`text_problem`] are the
 //! one rule every validator calls; each answers with the message shown beside the field.
 
@@ -186,7 +186,7 @@ pub fn lines_problem(value: &str) -> Option<String> {
     problem(value, Kind::Lines)
 }
 
-/// Why `value` cannot be stored as free text (notes, adverse events, amendments), if
+/// Why `value` cannot be stored as free text (notes, adverse events, corrections), if
 /// it cannot: a control character other than line breaks and tabs, or a
 /// bidirectional control.
 pub fn text_problem(value: &str) -> Option<String> {

@@ -2,7 +2,7 @@
 //! (names, phones, email, lot numbers, product names, titles, usernames, the clinic's
 //! name) refuse bidirectional controls and zero-width characters with a message at the
 //! field; addresses do too, line breaks allowed; free text (notes, adverse events,
-//! amendments) keeps its lines but refuses bidirectional controls, and has a length
+//! amendments' corrections) keeps its lines but refuses bidirectional controls, and has a length
 //! limit its message states. A joiner inside an emoji sequence is kept.
 
 mod common;
@@ -193,6 +193,7 @@ fn session_text_keeps_lines_and_refuses_bidi_controls() {
         |reason: &str, text: &str| api::sessions::amend_session(&c.clinic, &c.injector, c.session, reason, text);
     invisible(&refused_at(amend("Typo", &format!("Dose was 18 U{RLO}")), "text"), "right-to-left override");
     invisible(&refused_at(amend("Ty\u{2069}po", "Dose was 18 U"), "reason"), "pop directional isolate");
+    invisible(&refused_at(amend("Ty\u{200B}po", "Dose was 18 U"), "reason"), "zero-width space"); // one line
     assert!(refused_at(amend("Typo", &"x".repeat(4001)), "text").contains("at most 4000 characters"));
     amend("Typo", "Dose was 18 U,\nnot 20 U.").unwrap();
 }

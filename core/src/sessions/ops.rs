@@ -189,7 +189,7 @@ pub fn amend_session(
             field: "reason",
             message: "Say why the record is corrected (at most 500 characters).".into(),
         });
-    } else if let Some(message) = text::text_problem(reason) {
+    } else if let Some(message) = text::line_problem(reason) {
         problems.push(FieldError { field: "reason", message });
     }
     if text.is_empty() || text.chars().count() > 4000 {
