@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: Rust core and shell (with the bindings check), UI type check and
-# component tests, and the end-to-end tests on the real app under Xvfb.
+# component tests, a bounded crash test (20 rounds of kill -9 during writes), and the
+# end-to-end tests on the real app under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -24,6 +25,9 @@ fi
 
 echo "==> Rust tests (core on temp databases; shell; generated bindings up to date)"
 cargo test --workspace --features glabella/e2e
+
+echo "==> Crash test, bounded: 20 rounds of kill -9 during confirmed writes (the full 100: scripts/crash-test.sh)"
+bash scripts/crash-test.sh 20
 
 echo "==> End-to-end tests on the real app"
 cargo build -p glabella --features e2e --quiet

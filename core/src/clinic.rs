@@ -20,6 +20,7 @@ use crate::auth::{Actor, Permission, Role};
 use crate::clock::{self, Clock};
 use crate::db::keys::KdfParams;
 use crate::db::{self, DatabaseKey, KeyFile, RecoveryKey, DB_FILE};
+use crate::printing::{Printer, SPOOL_DIR};
 use crate::{Db, Error, Result};
 
 /// An open clinic.
@@ -29,6 +30,8 @@ pub struct Clinic {
     keys: Mutex<KeyFile>,
     /// The idle lock setting, kept here so checking it costs no read per operation.
     idle_lock_minutes: AtomicU32,
+    /// Where handouts are printed (the system's printer unless the shell or a test says).
+    printer: Mutex<Printer>,
 }
 
 impl std::fmt::Debug for Clinic {
@@ -104,7 +107,13 @@ impl Clinic {
 
     fn new(db: Db, key: DatabaseKey, keys: KeyFile) -> Result<Clinic> {
         let minutes = db.read(settings::get_settings)?.idle_lock_minutes;
-        Ok(Clinic { db, key, keys: Mutex::new(keys), idle_lock_minutes: AtomicU32::new(minutes) })
+        Ok(Clinic {
+            db,
+            key,
+            keys: Mutex::new(keys),
+            idle_lock_minutes: AtomicU32::new(minutes),
+            printer: Mutex::new(Printer::default()),
+        })
     }
 
     /// The database.
@@ -120,6 +129,18 @@ impl Clinic {
     /// Runs the clinic on `clock` from now on (its database's connections included).
     pub fn set_clock(&self, clock: Arc<dyn Clock>) {
         self.db.clock().set(clock);
+    }
+
+    /// Prints handouts on `printer` from now on.
+    pub fn set_printer(&self, printer: Printer) {
+        *self.printer.lock().unwrap_or_else(|p| p.into_inner()) = printer;
+    }
+
+    /// Prints `pdf` on the clinic's printer, through the private spool folder in the
+    /// clinic's own folder; `job` (e.g. `handout-12.pdf`) names it only for a test printer.
+    pub fn print(&self, pdf: &[u8], job: &str) -> Result<()> {
+        let printer = self.printer.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        printer.print(&self.dir().join(SPOOL_DIR), pdf, job)
     }
 
     /// The current instant by the clinic's clock.

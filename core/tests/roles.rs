@@ -18,6 +18,7 @@ use glabella_core::clinic::Clinic;
 use glabella_core::db::keys::KdfParams;
 use glabella_core::files::SaveDialog;
 use glabella_core::handouts::Paper;
+use glabella_core::printing::Printer;
 use glabella_core::products::{DoseUnit, ProductForm, TreatmentKind};
 use glabella_core::sessions::{PointInput, SessionForm};
 use glabella_core::stock::{LotForm, VialForm};
@@ -206,10 +207,11 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
 #[test]
 fn every_operation_is_allowed_or_refused_by_role() {
     let dir = tempfile::tempdir().unwrap();
-    std::env::set_var("GLABELLA_PRINT_TO_DIR", dir.path().join("printed"));
     std::fs::create_dir_all(folder().0).unwrap();
     let (settings, admin_form) = (common::desk::settings(), common::desk::owner());
-    let desk = Desk::new(dir.path()).with_kdf(KdfParams::INSECURE_FAST);
+    let desk = Desk::new(dir.path())
+        .with_kdf(KdfParams::INSECURE_FAST)
+        .with_printer(Printer::ToFolder(dir.path().join("printed")));
     let admin = desk.setup_clinic(&settings, &admin_form).unwrap().user;
     let (clinic, _) = desk.actor().unwrap();
     let clinic = &*clinic;

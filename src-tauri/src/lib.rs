@@ -4,6 +4,7 @@
 //! native save dialog, the single-instance guard and the remembered window size.
 
 mod commands;
+mod hooks;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,10 +15,6 @@ use glabella_core::paths;
 use tauri::Manager;
 
 pub use commands::bindings_builder;
-
-/// Environment variable that sets the idle lock in seconds, overriding the clinic's
-/// setting: a test hook, so the lock can be tested without waiting minutes.
-const IDLE_LOCK_ENV: &str = "GLABELLA_IDLE_LOCK_SECONDS";
 
 /// Starts the app.
 pub fn run() {
@@ -39,8 +36,9 @@ pub fn run() {
         .invoke_handler(commands.invoke_handler())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let idle = std::env::var(IDLE_LOCK_ENV).ok().and_then(|s| s.parse().ok()).map(Duration::from_secs);
-            let desk = Arc::new(Desk::new(paths::data_dir()).with_idle_lock(idle));
+            // The test hooks do nothing outside end-to-end builds (see `hooks`).
+            let desk = Desk::new(paths::data_dir()).with_idle_lock(hooks::idle_lock()).with_printer(hooks::printer());
+            let desk = Arc::new(desk);
             start_daily_backups(desk.clone());
             app.manage(desk);
             app.manage(commands::app::Started(started));

@@ -61,9 +61,10 @@ appTest('a registered patient is still there after the app is restarted', async 
   assert.deepEqual(await app.searchResults(), []);
 });
 
-appTest('a form with an empty first name and a bad email shows both errors and saves nothing', async (app) => {
+appTest('a form with an empty first name, an invisible character and a bad email shows each error and saves nothing', async (app) => {
   await app.submitRegistration({
-    'Last name': 'Vantablack',
+    // A right-to-left override would show "Vantablack" as "Vantakcalb" and hide it from search.
+    'Last name': 'Vanta\u202Eblack',
     'Date of birth': '1990-01-01',
     'Email': 'nope',
   });
@@ -74,6 +75,13 @@ appTest('a form with an empty first name and a bad email shows both errors and s
   const emailError = app.testId('error-email');
   await emailError.waitForDisplayed({ timeoutMsg: 'no error shown beside "Email"' });
   assert.equal(normalize(await emailError.getText()), 'Email does not look like an address (e.g. name@example.com).');
+  const familyError = app.testId('error-familyName');
+  await familyError.waitForDisplayed({ timeoutMsg: 'no error shown beside "Last name"' });
+  assert.equal(
+    normalize(await familyError.getText()),
+    'This field contains an invisible character (right-to-left override) — retype it.',
+  );
+  assert.equal(await (await app.field('Last name')).getAttribute('aria-invalid'), 'true');
   assert.equal(await (await app.field('First name')).getAttribute('aria-invalid'), 'true');
   assert.equal(await (await app.field('Email')).getAttribute('aria-invalid'), 'true');
   // Still on the form: nothing was registered.

@@ -118,8 +118,8 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   // Save as PDF: the shell asks where (the native dialog; here the test's folder) and
   // saves the file under the name it suggests.
   await app.click('Save handout as PDF');
-  await app.waitForText('The aftercare handout was saved as a PDF and recorded in the chart: aftercare-Blackwood-');
-  const savedPdfs = fs.readdirSync(SAVED).filter((f) => /^aftercare-Blackwood-\d{4}-\d{2}-\d{2}\.pdf$/.test(f));
+  await app.waitForText('The aftercare handout was saved as a PDF and recorded in the chart: aftercare-patient-');
+  const savedPdfs = fs.readdirSync(SAVED).filter((f) => /^aftercare-patient-\d+-\d{4}-\d{2}-\d{2}\.pdf$/.test(f));
   assert.equal(savedPdfs.length, 1, `saved: ${fs.readdirSync(SAVED)}`);
   assert.match(normalize(execFileSync('pdftotext', [path.join(SAVED, savedPdfs[0]), '-']).toString()), /Honor Blackwood/);
 
@@ -184,7 +184,7 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   const keysBefore = fs.readFileSync(keyFile);
   const hijack = await app.invoke('save_handout_pdf', { sessionId: 1, articleIds: [], path: keyFile });
   assert.equal(hijack.ok, true, `save_handout_pdf: ${JSON.stringify(hijack)}`);
-  assert.match(hijack.value.fileName, /^aftercare-Blackwood-/);
+  assert.match(hijack.value.fileName, /^aftercare-patient-\d+-/);
   assert.deepEqual(fs.readFileSync(keyFile), keysBefore, 'the key file was overwritten from the page');
   const stray = path.join(os.tmpdir(), `glabella-stray-${process.pid}.csv`);
   const filter = { from: null, to: null, userId: null, patientId: null, action: null, limit: null };

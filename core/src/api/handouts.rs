@@ -10,7 +10,6 @@ use crate::auth::{Actor, Permission};
 use crate::clinic::Clinic;
 use crate::files::{save_file, SaveDialog};
 use crate::handouts::{self, AftercareTemplate, HandoutOutput, HandoutRecord, Paper};
-use crate::printing::print_pdf;
 use crate::products::TreatmentKind;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -66,7 +65,7 @@ pub fn set_clinic_logo(clinic: &Clinic, actor: &Actor, image: &[u8]) -> Result<(
 /// sends it to the printer. A failed print stays recorded as failed and is reported.
 pub fn print_handout(clinic: &Clinic, actor: &Actor, session_id: i64, article_ids: &[i64]) -> Result<HandoutRecord> {
     let (record, pdf) = give(clinic, actor, session_id, article_ids, HandoutOutput::Print)?;
-    delivered(clinic, actor, &record, false, print_pdf(&pdf, &format!("handout-{}.pdf", record.id)))?;
+    delivered(clinic, actor, &record, false, clinic.print(&pdf, &format!("handout-{}.pdf", record.id)))?;
     Ok(record)
 }
 
@@ -91,7 +90,7 @@ pub fn save_handout_pdf(
 pub fn reprint_handout(clinic: &Clinic, actor: &Actor, id: i64) -> Result<HandoutRecord> {
     let (patient_id, pdf) = clinic.db().read(|c| handouts::prepare_reprint(c, actor, id))?;
     let record = clinic.db().write(|tx| handouts::record_reprint(tx, actor, id, patient_id))?;
-    delivered(clinic, actor, &record, true, print_pdf(&pdf, &format!("handout-{}.pdf", record.id)))?;
+    delivered(clinic, actor, &record, true, clinic.print(&pdf, &format!("handout-{}.pdf", record.id)))?;
     Ok(record)
 }
 

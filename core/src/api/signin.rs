@@ -27,6 +27,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::db::keys::KdfParams;
 use crate::db::{KeyFile, RecoveryKey};
 use crate::files::SaveDialog;
+use crate::printing::{self, Printer, SPOOL_DIR};
 use crate::{Error, Result};
 
 /// Which screen the app should show, and for whom.
@@ -57,6 +58,7 @@ pub struct Desk {
     kdf: KdfParams,
     /// Set by tests: the idle lock in place of the clinic's setting.
     idle_override: Option<Duration>,
+    printer: Printer,
     inner: Mutex<Inner>,
 }
 
@@ -79,15 +81,26 @@ struct SignIn {
 }
 
 impl Desk {
-    /// A desk on the clinic in `dir` (set up or not yet), on the system clock.
+    /// A desk on the clinic in `dir` (set up or not yet), on the system clock and the
+    /// system's printer. This is the app starting, so whatever handouts an earlier run
+    /// left in the print spool folder are removed now.
     pub fn new(dir: impl Into<PathBuf>) -> Desk {
+        let dir = dir.into();
+        printing::sweep_spool(&dir.join(SPOOL_DIR));
         Desk {
-            dir: dir.into(),
+            dir,
             clock: Arc::new(SystemClock),
             kdf: KdfParams::RECOMMENDED,
             idle_override: None,
+            printer: Printer::default(),
             inner: Mutex::new(Inner::default()),
         }
+    }
+
+    /// The same desk printing handouts on `printer` (the end-to-end tests' folder).
+    pub fn with_printer(mut self, printer: Printer) -> Desk {
+        self.printer = printer;
+        self
     }
 
     /// The same desk on `clock` (tests set and move the time).
@@ -123,6 +136,7 @@ impl Desk {
 
     fn open(&self, clinic: Clinic) -> Arc<Clinic> {
         clinic.set_clock(self.clock.clone());
+        clinic.set_printer(self.printer.clone());
         Arc::new(clinic)
     }
 

@@ -14,6 +14,7 @@ use specta::Type;
 use crate::error::FieldError;
 use crate::markdown::front_matter;
 use crate::products::TreatmentKind;
+use crate::text;
 use crate::{Error, Result};
 pub use ops::{
     create_article, export_markdown, get_article, get_article_version, import_articles, library_tags,
@@ -135,19 +136,27 @@ impl ArticleForm {
         f.source = f.source.trim().to_string();
         if f.title.is_empty() {
             problem("title", "The title is required.");
-        } else if f.title.chars().count() > TITLE_MAX || f.title.chars().any(char::is_control) {
+        } else if f.title.chars().count() > TITLE_MAX {
             problem("title", "The title is one line of at most 200 characters.");
+        } else if let Some(message) = text::line_problem(&f.title) {
+            problem("title", &message);
         }
         if f.summary.chars().count() > SUMMARY_MAX {
             problem("summary", "The summary is at most 1000 characters.");
+        } else if let Some(message) = text::text_problem(&f.summary) {
+            problem("summary", &message);
         }
         if f.body.is_empty() {
             problem("body", "The article has no text.");
         } else if f.body.chars().count() > BODY_MAX {
             problem("body", "The article is too long (at most 200,000 characters).");
+        } else if let Some(message) = text::text_problem(&f.body) {
+            problem("body", &message);
         }
         if f.source.chars().count() > 500 {
             problem("source", "The source is at most 500 characters.");
+        } else if let Some(message) = text::line_problem(&f.source) {
+            problem("source", &message);
         }
         let mut tags: Vec<String> = Vec::new();
         for tag in &f.tags {
@@ -155,8 +164,10 @@ impl ArticleForm {
             if tag.is_empty() {
                 continue;
             }
-            if tag.chars().count() > TAG_MAX || tag.contains(',') || tag.chars().any(char::is_control) {
+            if tag.chars().count() > TAG_MAX || tag.contains(',') {
                 problem("tags", "Tags are short words or phrases, separated by commas.");
+            } else if let Some(message) = text::line_problem(&tag) {
+                problem("tags", &message);
             } else if !tags.contains(&tag) {
                 tags.push(tag);
             }

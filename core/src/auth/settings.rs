@@ -7,6 +7,7 @@ use specta::Type;
 
 use super::{Actor, Permission};
 use crate::error::FieldError;
+use crate::text;
 use crate::{Error, Result};
 
 /// Idle minutes before the app locks, unless an admin chose otherwise.
@@ -64,6 +65,15 @@ pub fn validated(s: &ClinicSettings) -> Result<ClinicSettings> {
             field: "clinicPhone",
             message: "The phone number is too long (at most 30 characters).".into(),
         });
+    }
+    for (field, value, characters) in [
+        ("clinicName", &s.clinic_name, text::line_problem as fn(&str) -> Option<String>),
+        ("clinicAddress", &s.clinic_address, text::lines_problem),
+        ("clinicPhone", &s.clinic_phone, text::line_problem),
+    ] {
+        if let Some(message) = characters(value).filter(|_| !problems.iter().any(|p| p.field == field)) {
+            problems.push(FieldError { field, message });
+        }
     }
     if !IDLE_LOCK_RANGE.contains(&s.idle_lock_minutes) {
         problems.push(FieldError {

@@ -12,6 +12,7 @@ use super::{Actor, Permission, Role};
 use crate::clock;
 use crate::db::keys::normalize_username;
 use crate::error::FieldError;
+use crate::text;
 use crate::{Error, Result};
 
 /// Shortest password accepted.
@@ -70,8 +71,12 @@ pub(crate) fn validate_new_user(new: &NewUser) -> Result<(String, String)> {
     let username = normalize_username(&new.username);
     let display_name = new.display_name.trim().to_string();
     let mut problems = Vec::new();
-    let username_ok = (3..=32).contains(&username.len())
-        && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    if let Some(message) = text::line_problem(&new.username) {
+        problems.push(FieldError { field: "username", message });
+    }
+    let username_ok = !problems.is_empty()
+        || (3..=32).contains(&username.len())
+            && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
     if !username_ok {
         problems.push(FieldError {
             field: "username",
@@ -83,6 +88,8 @@ pub(crate) fn validate_new_user(new: &NewUser) -> Result<(String, String)> {
             field: "displayName",
             message: "Full name is required (at most 100 characters).".into(),
         });
+    } else if let Some(message) = text::line_problem(&display_name) {
+        problems.push(FieldError { field: "displayName", message });
     }
     if let Err(Error::Validation(mut e)) = validate_password(&new.password, "password") {
         problems.append(&mut e);

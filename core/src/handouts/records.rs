@@ -256,19 +256,18 @@ pub fn record_failure(conn: &Connection, actor: &Actor, id: i64, reprint: bool, 
     get_handout(conn, id)
 }
 
-/// The file name a saved handout is offered under: "aftercare-<family name>-<date>.pdf".
+/// The file name a saved handout is offered under: "aftercare-patient-<patient number>-<date>.pdf".
+/// The patient's number, not their name: a file name is seen by whoever sees the folder.
 pub fn handout_file_name(conn: &Connection, session_id: i64) -> Result<String> {
-    let (family, started): (String, String) = conn
-        .prepare_cached(
-            "SELECT p.family_name, s.started_at FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE s.id = ?1",
-        )?
+    let (patient_id, started): (i64, String) = conn
+        .prepare_cached("SELECT patient_id, started_at FROM sessions WHERE id = ?1")?
         .query_row([session_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .ok_or(Error::NotFound("The session"))?;
     let day = DateTime::parse_from_rfc3339(&started)
         .map(|t| t.with_timezone(&Local).format("%Y-%m-%d").to_string())
         .unwrap_or_default();
-    Ok(format!("aftercare-{}-{day}.pdf", crate::files::safe_name(&family)))
+    Ok(format!("aftercare-patient-{patient_id}-{day}.pdf"))
 }
 
 /// The handouts given to a patient, newest first.

@@ -12,6 +12,7 @@ use crate::clock;
 use crate::error::FieldError;
 use crate::markdown::{front_matter, placeholders};
 use crate::products::TreatmentKind;
+use crate::text;
 use crate::{Error, Result};
 
 /// The placeholders a template may use, each filled with data (never read as markup).
@@ -104,13 +105,17 @@ pub fn save_template(
     actor.require(Permission::WriteLibrary)?;
     let (title, body) = (title.trim(), body.trim());
     let mut problems = Vec::new();
-    if title.is_empty() || title.chars().count() > 200 || title.chars().any(char::is_control) {
+    if title.is_empty() || title.chars().count() > 200 {
         problems
             .push(FieldError { field: "title", message: "The title is one line of at most 200 characters.".into() });
+    } else if let Some(message) = text::line_problem(title) {
+        problems.push(FieldError { field: "title", message });
     }
     if body.is_empty() || body.chars().count() > 20_000 {
         problems
             .push(FieldError { field: "body", message: "Write the instructions (at most 20,000 characters).".into() });
+    } else if let Some(message) = text::text_problem(body) {
+        problems.push(FieldError { field: "body", message });
     }
     if let Some(unknown) = placeholders(body).into_iter().find(|p| !PLACEHOLDERS.contains(&p.as_str())) {
         let known: Vec<String> = PLACEHOLDERS.iter().map(|p| format!("{{{{{p}}}}}")).collect();

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::FieldError;
+use crate::text;
 pub use crate::types::PatientSummary;
 use crate::{Error, Result};
 pub use ops::{
@@ -130,13 +131,16 @@ impl PatientDetails {
             (&mut d.notes, "notes", "Notes", NOTES_MAX),
         ] {
             *value = value.trim().to_string();
-            let multiline = matches!(field, "address" | "allergies" | "medications" | "consents" | "notes");
+            let characters = match field {
+                "address" => text::lines_problem,
+                "allergies" | "medications" | "consents" | "notes" => text::text_problem,
+                _ => text::line_problem,
+            };
             if value.chars().count() > max {
                 problems
                     .push(FieldError { field, message: format!("{label} is too long (at most {max} characters).") });
-            } else if value.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t'))) {
-                problems
-                    .push(FieldError { field, message: format!("{label} contains characters that cannot be stored.") });
+            } else if let Some(message) = characters(value) {
+                problems.push(FieldError { field, message });
             }
         }
         let checks = [

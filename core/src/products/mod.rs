@@ -12,6 +12,7 @@ use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
 use crate::clock;
 use crate::error::FieldError;
+use crate::text;
 use crate::{Error, Result};
 
 /// What kind of treatment a product, or a session, is.
@@ -257,8 +258,10 @@ impl ProductForm {
         let mut problem = |field, message: &str| problems.push(FieldError { field, message: message.to_string() });
         if f.name.is_empty() {
             problem("name", "Name is required, e.g. Botox Cosmetic 100 U.");
-        } else if f.name.chars().count() > 100 || f.name.chars().any(char::is_control) {
+        } else if f.name.chars().count() > 100 {
             problem("name", "Name must be one line of at most 100 characters.");
+        } else if let Some(message) = text::line_problem(&f.name) {
+            problem("name", &message);
         }
         if !(f.size.is_finite() && f.size > 0.0 && f.size <= 10_000.0) {
             problem("size", "Size must be a number above 0: units per vial, or mL per syringe.");

@@ -20,6 +20,7 @@ use specta::Type;
 use crate::error::FieldError;
 use crate::products::{DoseUnit, TreatmentKind};
 use crate::stock::round;
+use crate::text;
 use crate::{Error, Result};
 pub use areas::{face_areas, FaceArea};
 pub(crate) use ops::load as load_session;
@@ -204,11 +205,15 @@ impl SessionForm {
         let mut problem = |field, message: String| problems.push(FieldError { field, message });
         f.consent_version = f.consent_version.trim().to_string();
         f.notes = f.notes.trim().to_string();
-        if f.consent_version.chars().count() > 100 || f.consent_version.chars().any(char::is_control) {
+        if f.consent_version.chars().count() > 100 {
             problem("consentVersion", "The consent version is one line of at most 100 characters.".into());
+        } else if let Some(message) = text::line_problem(&f.consent_version) {
+            problem("consentVersion", message);
         }
         if f.notes.chars().count() > NOTES_MAX {
             problem("notes", format!("Notes are too long (at most {NOTES_MAX} characters)."));
+        } else if let Some(message) = text::text_problem(&f.notes) {
+            problem("notes", message);
         }
         if f.points.len() > POINTS_MAX {
             problem("points", format!("A session holds at most {POINTS_MAX} points."));
@@ -236,7 +241,15 @@ impl SessionForm {
                 problem("adverseEvents", format!("Adverse event {}: say what happened.", i + 1));
             }
             if e.what.chars().count() > TEXT_MAX || e.action_taken.chars().count() > TEXT_MAX {
-                problem("adverseEvents", format!("Adverse event {} is too long.", i + 1));
+                problem(
+                    "adverseEvents",
+                    format!(
+                        "Adverse event {}: what happened and what was done are at most {TEXT_MAX} characters each.",
+                        i + 1
+                    ),
+                );
+            } else if let Some(message) = text::text_problem(&e.what).or_else(|| text::text_problem(&e.action_taken)) {
+                problem("adverseEvents", format!("Adverse event {}: {message}", i + 1));
             }
         }
         for (value, field, label) in

@@ -18,6 +18,7 @@ use crate::clock;
 use crate::error::FieldError;
 use crate::products::{get_product, DoseUnit, TreatmentKind};
 use crate::stock::{draw_volume_ml, get_vial, refuse_expired, Vial, VIAL_HOURS};
+use crate::text;
 use crate::{Error, Result};
 
 fn iso(at: DateTime<Utc>) -> String {
@@ -188,9 +189,13 @@ pub fn amend_session(
             field: "reason",
             message: "Say why the record is corrected (at most 500 characters).".into(),
         });
+    } else if let Some(message) = text::line_problem(reason) {
+        problems.push(FieldError { field: "reason", message });
     }
     if text.is_empty() || text.chars().count() > 4000 {
         problems.push(FieldError { field: "text", message: "Write the correction (at most 4000 characters).".into() });
+    } else if let Some(message) = text::text_problem(text) {
+        problems.push(FieldError { field: "text", message });
     }
     if !problems.is_empty() {
         return Err(Error::Validation(problems));

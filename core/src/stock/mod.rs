@@ -17,6 +17,7 @@ use crate::auth::{Actor, Permission};
 use crate::clock;
 use crate::error::FieldError;
 use crate::products::{get_product, product_by_gtin, DoseUnit, Product, TreatmentKind};
+use crate::text;
 use crate::{Error, Result};
 pub use recall::{recall_csv, recall_lot, RecallRow};
 pub use vials::{draw_volume_ml, get_vial, open_vial, recent_vials, units_per_tenth_ml, Vial, VialForm, VIAL_HOURS};
@@ -239,8 +240,10 @@ fn validated(conn: &Connection, form: &LotForm) -> Result<(Product, String, Stri
     let lot_number = form.lot_number.trim().to_string();
     if lot_number.is_empty() {
         problem("lotNumber", "The lot number is required (it is printed on the box and the vial).".into());
-    } else if lot_number.chars().count() > 40 || lot_number.chars().any(char::is_control) {
+    } else if lot_number.chars().count() > 40 {
         problem("lotNumber", "A lot number is one line of at most 40 characters.".into());
+    } else if let Some(message) = text::line_problem(&lot_number) {
+        problem("lotNumber", message);
     }
     let expiry = form.expiry.trim().to_string();
     if NaiveDate::parse_from_str(&expiry, "%Y-%m-%d").is_err() {

@@ -70,19 +70,11 @@ where
 /// The native "Save as" dialog over the main window.
 struct NativeSaveDialog(AppHandle);
 
-/// End-to-end builds only: save into this folder under the suggested name instead of
-/// asking, since a native dialog cannot be driven through WebDriver.
-#[cfg(feature = "e2e")]
-const SAVE_TO_DIR_ENV: &str = "GLABELLA_SAVE_TO_DIR";
-/// End-to-end builds only: the folder the folder dialog "picks".
-#[cfg(feature = "e2e")]
-const PICK_FOLDER_ENV: &str = "GLABELLA_PICK_FOLDER";
-
 impl SaveDialog for NativeSaveDialog {
     fn choose(&self, file_name: &str, filter: &str, extension: &str) -> Option<PathBuf> {
-        #[cfg(feature = "e2e")]
-        if let Some(dir) = std::env::var_os(SAVE_TO_DIR_ENV) {
-            return Some(PathBuf::from(dir).join(file_name));
+        // End-to-end builds only: a native dialog cannot be driven through WebDriver.
+        if let Some(dir) = crate::hooks::save_to_dir() {
+            return Some(dir.join(file_name));
         }
         let mut dialog = self.0.dialog().file().set_file_name(file_name).add_filter(filter, &[extension]);
         if let Some(window) = self.0.get_webview_window("main") {
@@ -92,9 +84,8 @@ impl SaveDialog for NativeSaveDialog {
     }
 
     fn choose_folder(&self, title: &str) -> Option<PathBuf> {
-        #[cfg(feature = "e2e")]
-        if let Some(dir) = std::env::var_os(PICK_FOLDER_ENV) {
-            return Some(PathBuf::from(dir));
+        if let Some(dir) = crate::hooks::pick_folder() {
+            return Some(dir);
         }
         let mut dialog = self.0.dialog().file().set_title(title);
         if let Some(window) = self.0.get_webview_window("main") {

@@ -62,14 +62,14 @@ describe('HandoutPanel', () => {
   });
 
   it('says where the PDF was saved, and nothing when the person cancels', async () => {
-    let answer: unknown = { record: record(5, { how: 'pdf' }), fileName: 'Aftercare María Núñez 2026-11-28.pdf' };
+    let answer: unknown = { record: record(5, { how: 'pdf' }), fileName: 'aftercare-patient-5-2026-11-28.pdf' };
     const calls = backend({ save_handout_pdf: () => answer });
     render(HandoutPanel, { session: SESSION });
     await screen.findByText('No handouts given yet.');
     await userEvent.click(screen.getByRole('button', { name: 'Save handout as PDF' }));
 
     expect(await screen.findByRole('status')).toHaveTextContent(
-      'The aftercare handout was saved as a PDF and recorded in the chart: Aftercare María Núñez 2026-11-28.pdf.',
+      'The aftercare handout was saved as a PDF and recorded in the chart: aftercare-patient-5-2026-11-28.pdf.',
     );
     expect(screen.getByTestId('handout')).toHaveTextContent('saved as PDF by Rita Reception');
     expect(screen.queryByTestId('handout-failure')).toBeNull();

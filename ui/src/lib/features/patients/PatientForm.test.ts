@@ -37,6 +37,22 @@ describe('PatientForm', () => {
     expect(p.onSaved).not.toHaveBeenCalled();
   });
 
+  it('shows the core\'s invisible-character message beside the name field', async () => {
+    let sent = '';
+    mockIPC((_cmd, args) => {
+      sent = (args as { details: { familyName: string } }).details.familyName;
+      const message = 'This field contains an invisible character (right-to-left override) — retype it.';
+      throw { code: 'validation', message, field: 'familyName', fieldErrors: [{ field: 'familyName', message }], duplicates: [] };
+    });
+    render(PatientForm, props());
+    await userEvent.type(screen.getByLabelText('Last name'), 'Lee\u202Enna');
+    await userEvent.click(screen.getByRole('button', { name: 'Register patient' }));
+    expect(await screen.findByTestId('error-familyName')).toHaveTextContent('invisible character (right-to-left override)');
+    expect(screen.getByLabelText('Last name')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText('Last name')).toHaveValue('Lee\u202Enna'); // kept, for the person to retype
+    expect(sent).toBe('Lee\u202Enna'); // the UI sends what was typed; the core decides
+  });
+
   it('sends what was typed and hands back the saved patient', async () => {
     let sent: Record<string, unknown> = {};
     mockIPC((cmd, args) => {
