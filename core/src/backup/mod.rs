@@ -281,12 +281,22 @@ pub fn status(clinic: &Clinic, actor: &Actor) -> Result<BackupStatus> {
         kept_local: bundle::list(&local).len() as u32,
         kept_in_folder: folder.as_deref().map(|f| bundle::list(f).len() as u32),
         next_at: clock::iso(next.max(now)),
-        overdue: last_good.is_none_or(|at| now - at > OVERDUE_AFTER),
+        overdue: clinic.db().read(|c| overdue(c, now))?,
         recent,
     })
 }
 
-/// Whether no verified backup is newer than 2 days (for the administrators' banner).
+/// Whether no verified backup is newer than 2 days (for the administrators' banner). A
+/// clinic that never had one counts from its setup (the first audit entry), so a new
+/// clinic is not warned about before its first daily backup could run.
 pub fn overdue(conn: &Connection, now: DateTime<Utc>) -> Result<bool> {
-    Ok(last_time(conn, true)?.is_none_or(|at| now - at > OVERDUE_AFTER))
+    let since = match last_time(conn, true)? {
+        Some(at) => Some(at),
+        None => conn
+            .query_row("SELECT at FROM audit_log ORDER BY id LIMIT 1", [], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
+            .map(|at| at.with_timezone(&Utc)),
+    };
+    Ok(since.is_none_or(|at| now - at > OVERDUE_AFTER))
 }
