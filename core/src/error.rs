@@ -56,6 +56,12 @@ pub enum Error {
     /// The key file cannot be used: damaged, or written by a newer Glabella.
     #[error("The key file (glabella.keys) cannot be used: {0}")]
     KeyFileInvalid(String),
+    /// Another Glabella (a window or `glabella-admin`) has this clinic folder open.
+    #[error("Glabella is already open on this computer's clinic folder ({0}). Close the other window first.")]
+    ClinicInUse(String),
+    /// The clinic folder is on a network drive, where the database could be damaged.
+    #[error("The clinic folder ({dir}) is on a network drive ({kind}). Glabella keeps its database on this computer's own disk, because a database shared over a network can be damaged. Choose a folder on this computer.")]
+    NetworkFolder { dir: String, kind: String },
     /// The database file is damaged or unreadable.
     #[error("The database could not be read: {0}")]
     Database(#[from] rusqlite::Error),
@@ -98,6 +104,8 @@ impl Error {
             Error::KeyFileMissing(_) => "keys.missing",
             Error::KeyFileExists(_) => "keys.exists",
             Error::KeyFileInvalid(_) => "keys.invalid",
+            Error::ClinicInUse(_) => "clinic.in_use",
+            Error::NetworkFolder { .. } => "clinic.network_folder",
             Error::Database(_) => "db.error",
             Error::LotExpired { .. } => "lot.expired",
             Error::SessionSigned => "session.signed",

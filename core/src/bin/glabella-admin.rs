@@ -1,6 +1,7 @@
 //! `glabella-admin`: maintenance of a Glabella clinic without the app window.
-//! `demo-data` creates (or adds to) a demo clinic; `check` verifies the database and
-//! exits non-zero on any problem. The database is encrypted, so commands that read an
+//! `demo-data` creates (or adds to) a demo clinic, holding the clinic folder's lock like
+//! the app does (so it is refused while the app has the clinic open); `check` verifies
+//! the database read-only (it may run beside the app) and exits non-zero on any problem. The database is encrypted, so commands that read an
 //! existing clinic need a user's password (`--user`, with the password from
 //! `GLABELLA_PASSWORD` or a prompt) or the recovery key (`--recovery-key`).
 
@@ -128,7 +129,12 @@ fn check(cli: &Cli, dir: &Path) -> Result<(), String> {
         println!("  not encrypted yet (from before version 2; the app encrypts it at setup)");
         check::check_unencrypted(&file)
     } else {
-        check::check(&file, &database_key(cli, dir)?)
+        let key = database_key(cli, dir)?;
+        // The head the key file recorded, to tell whether entries were cut from the end.
+        match KeyFile::load(dir).map_err(|e| e.to_string())?.audit_head() {
+            Some(mark) => check::check_against(&file, &key, &mark.head(), &format!("at {}", mark.recorded_at)),
+            None => check::check(&file, &key),
+        }
     }
     .map_err(|e| format!("the database cannot be read: {e}"))?;
     for line in &report.lines {

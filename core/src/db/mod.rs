@@ -22,6 +22,7 @@
 //! lets readers see the last committed state while a write is in progress).
 
 pub mod keys;
+mod lock;
 mod migrations;
 mod plaintext;
 
@@ -35,6 +36,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 use crate::clock::SharedClock;
 use crate::{Error, Result};
 pub use keys::{DatabaseKey, KdfParams, KeyFile, RecoveryKey, KEY_FILE};
+pub use lock::{linux_network_fs, lock_folder, macos_network_fs, FolderLock, LOCK_FILE};
 pub use migrations::{schema_version, LATEST_VERSION};
 pub use plaintext::{encrypt_plaintext, is_plaintext};
 

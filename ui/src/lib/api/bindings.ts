@@ -206,6 +206,11 @@ export type AppStatus = {
 	locked: boolean,
 	/**  Seconds of inactivity after which the app locks. */
 	idleLockSeconds: number,
+	/**
+	 *  Why the clinic folder cannot be used — another Glabella has it open, or it is
+	 *  on a network drive — shown in place of setup and sign-in.
+	 */
+	folderProblem: string | null,
 };
 
 /**  The total of one product in one area. */
