@@ -559,8 +559,13 @@ impl KeyFile {
     }
 
     /// Writes the key file atomically: a temp file in the same folder, flushed to disk,
-    /// renamed over the old one (and, on Unix, readable by the owner only).
+    /// renamed over the old one (and, on Unix, readable by the owner only). On failure
+    /// (`keys.not_saved`) the file on disk is the old one.
     pub fn save(&self) -> Result<()> {
+        self.write_atomically().map_err(|e| Error::KeyFileNotSaved(e.to_string()))
+    }
+
+    fn write_atomically(&self) -> std::io::Result<()> {
         let stored = Stored {
             format: FORMAT,
             users: self.users.clone(),
