@@ -56,10 +56,20 @@ pub fn lock_folder(dir: &Path) -> Result<Arc<FolderLock>> {
     }
     let file =
         OpenOptions::new().read(true).write(true).create(true).truncate(false).open(canonical.join(LOCK_FILE))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(TryLockError::WouldBlock) => return Err(Error::ClinicInUse(dir.display().to_string())),
-        Err(TryLockError::Error(e)) => return Err(e.into()),
+    // A few tries over a quarter of a second: a lock can outlive its holder for a
+    // moment — the other copy is just closing, or a child process it started holds a
+    // copy of its open files between fork and exec.
+    let mut tries = 0;
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(TryLockError::WouldBlock) if tries < 10 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            Err(TryLockError::WouldBlock) => return Err(Error::ClinicInUse(dir.display().to_string())),
+            Err(TryLockError::Error(e)) => return Err(e.into()),
+        }
     }
     let lock = Arc::new(FolderLock { dir: canonical, _file: file });
     held.push(Arc::downgrade(&lock));
