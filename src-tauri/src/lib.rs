@@ -2,6 +2,10 @@
 //! is signed in at this window) and runs the window. Everything the commands do is a
 //! function of `glabella_core::api`; the shell adds only what needs the window: the
 //! native save dialog, the single-instance guard and the remembered window size.
+//!
+//! The desk takes the clinic folder's lock at start. If another Glabella holds it (or
+//! the folder is on a network drive) the window still opens and shows why, from
+//! `app_status`, instead of the sign-in screen.
 
 mod commands;
 
@@ -43,6 +47,12 @@ pub fn run() {
             app.manage(commands::app::Started(started));
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .expect("error while running Glabella");
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("error while starting Glabella")
+        .run(|app, event| {
+            // Closing records the audit log's head in the key file (as signing out does).
+            if let tauri::RunEvent::Exit = event {
+                let _ = app.state::<Arc<Desk>>().close();
+            }
+        });
 }

@@ -256,6 +256,14 @@ impl Desk {
         Ok(())
     }
 
+    /// Records the open clinic's audit head in the key file, for when the app closes
+    /// (the process ends without dropping the clinic, so [`Clinic`]'s own close never
+    /// runs).
+    pub fn close(&self) -> Result<()> {
+        let clinic = self.inner().clinic.clone();
+        clinic.map_or(Ok(()), |clinic| clinic.record_audit_head())
+    }
+
     /// Signs the current person out (the database stays open for the next sign-in) and
     /// records the audit log's head in the key file.
     pub fn sign_out(&self) -> Result<()> {
