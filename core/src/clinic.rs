@@ -107,14 +107,43 @@ impl Clinic {
         settings::validated(clinic)?;
         users::validate_new_user(&admin)?;
         let lock = db::lock_folder(dir)?;
+        let fresh = !dir.join(DB_FILE).exists();
         let (keys, key, recovery_key) = KeyFile::create_with_params(dir, &admin.username, &admin.password, kdf)?;
+        match Clinic::finish_setup(dir, clinic, &admin, keys, key, lock) {
+            Ok((clinic, admin)) => Ok(SetUp { clinic, admin, recovery_key }),
+            Err(e) => {
+                // A key file without its first admin would lock the folder for good (its
+                // recovery key was never shown): on a fresh folder, setup is undone so it
+                // can be tried again. A database from before encryption is kept as the
+                // failure left it, with the key file that may now be needed to open it.
+                if fresh {
+                    for file in
+                        [db::KEY_FILE.to_string(), DB_FILE.into(), format!("{DB_FILE}-wal"), format!("{DB_FILE}-shm")]
+                    {
+                        let _ = std::fs::remove_file(dir.join(file));
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The part of setup after the key file exists: the database and its first rows.
+    fn finish_setup(
+        dir: &Path,
+        clinic: &ClinicSettings,
+        admin: &NewUser,
+        keys: KeyFile,
+        key: DatabaseKey,
+        lock: Arc<FolderLock>,
+    ) -> Result<(Clinic, Actor)> {
         if dir.join(DB_FILE).exists() {
             db::encrypt_plaintext(dir, &key)?;
         }
         let db = open_db(dir, &key)?;
         let actor = db.write(|tx| {
             settings::store_settings(tx, clinic)?;
-            let user = users::insert_user(tx, &admin)?;
+            let user = users::insert_user(tx, admin)?;
             let actor = Actor::new(user.id, user.username, user.display_name, Role::Admin);
             audit::record(tx, &actor.audit(Action::Setup).on(entity::SETTING, "clinic"))?;
             audit::record(
@@ -126,7 +155,7 @@ impl Clinic {
         })?;
         let clinic = Clinic::new(db, key, keys, lock)?;
         clinic.record_audit_head_after_change();
-        Ok(SetUp { clinic, admin: actor, recovery_key })
+        Ok((clinic, actor))
     }
 
     /// Opens the clinic in `dir` with a user's password and signs them in. Any failure

@@ -260,3 +260,26 @@ fn a_crash_after_a_deactivation_commits_before_the_save_keeps_the_account_out() 
     assert!(!has_wrapping(dir.path(), "ines"), "opening the clinic (and closing it) removed the leftover wrapping");
     still_recoverable(dir.path(), &recovery);
 }
+
+#[test]
+fn a_failed_setup_on_a_fresh_folder_is_undone_so_it_can_be_tried_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = ClinicSettings {
+        clinic_name: "Fault Clinic".into(),
+        clinic_address: String::new(),
+        clinic_phone: String::new(),
+        idle_lock_minutes: 10,
+    };
+    let admin = account("avery", Role::Admin, ADMIN_PASSWORD);
+    // The database cannot be opened in WAL mode: its -wal file's name is taken by a folder.
+    let in_the_way = dir.path().join(format!("{DB_FILE}-wal"));
+    std::fs::create_dir(&in_the_way).unwrap();
+    Clinic::setup_with(dir.path(), &settings, &admin, KdfParams::INSECURE_FAST).unwrap_err();
+    assert!(!Clinic::is_set_up(dir.path()), "no key file is left without its first admin");
+    assert!(!dir.path().join(DB_FILE).exists());
+
+    std::fs::remove_dir(&in_the_way).unwrap();
+    let set_up = Clinic::setup_with(dir.path(), &settings, &admin, KdfParams::INSECURE_FAST).unwrap();
+    drop(set_up.clinic);
+    assert!(opens(dir.path(), "avery", ADMIN_PASSWORD));
+}
