@@ -30,6 +30,10 @@
 //!   removed. An inactive row is refused whatever the key file holds, so a crash or a
 //!   failed save in between already keeps the person out.
 //!
+//! - **Setting up**: the key file is created first, then the database with the first
+//!   admin. If that fails on a fresh folder both are removed, since a key file without
+//!   its admin (and with a recovery key nobody was shown) would lock the folder for good.
+//!
 //! Wrappings left over that way (for an account with no active row) are removed on
 //! the next save of the key file and when the clinic next opens; a database with no
 //! accounts at all is never pruned. The in-memory key file changes only after a save
