@@ -157,3 +157,14 @@ fn glabella_admin_check_reports_the_missing_entries() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_admin_signing_in_at_a_desk_is_told_of_the_cut() {
+    let (dir, _, _) = clinic_with_recorded_head();
+    cut_the_newest(dir.path(), 3);
+    let desk = glabella_core::api::signin::Desk::new(dir.path());
+    assert_eq!(desk.app_status().audit_warning, None, "nobody is signed in yet");
+    desk.sign_in("avery", PASSWORD).unwrap();
+    let warning = desk.app_status().audit_warning.expect("the admin sees the finding");
+    assert!(warning.contains("3 entries are missing from the end"), "{warning}");
+}

@@ -24,7 +24,7 @@ use crate::audit::Action;
 use crate::auth::settings::ClinicSettings;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::users::NewUser;
-use crate::auth::Actor;
+use crate::auth::{Actor, Permission};
 use crate::clinic::Clinic;
 use crate::clock::{Clock, SystemClock};
 use crate::db::keys::KdfParams;
@@ -45,6 +45,9 @@ pub struct AppStatus {
     /// Why the clinic folder cannot be used — another Glabella has it open, or it is
     /// on a network drive — shown in place of setup and sign-in.
     pub folder_problem: Option<String>,
+    /// For those who may read the audit log: entries missing from its end since the
+    /// head last recorded in the key file, as found when the clinic opened.
+    pub audit_warning: Option<String>,
 }
 
 /// What setup hands back: the first admin, signed in, and the recovery key to show once.
@@ -151,12 +154,17 @@ impl Desk {
         let folder_problem = self.folder_lock().err().map(|e| e.to_string());
         let inner = self.inner();
         let idle = inner.clinic.as_deref().map_or(Duration::ZERO, |c| self.idle_lock(c));
+        let may_audit = inner.signin.as_ref().is_some_and(|s| s.actor.role.allows(Permission::ViewAudit));
+        let audit_warning = inner.clinic.as_deref().and_then(Clinic::audit_tail).filter(|_| may_audit).map(|problem| {
+            format!("Audit log: {problem}. Someone may have removed entries; compare with a backup before going on.")
+        });
         AppStatus {
             setup_needed: inner.clinic.is_none() && !Clinic::is_set_up(&self.dir),
             user: inner.signin.as_ref().map(|s| s.actor.clone()),
             locked: inner.signin.as_ref().is_some_and(|s| s.locked),
             idle_lock_seconds: u32::try_from(idle.as_secs()).unwrap_or(u32::MAX),
             folder_problem,
+            audit_warning,
         }
     }
 

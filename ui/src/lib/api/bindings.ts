@@ -211,6 +211,11 @@ export type AppStatus = {
 	 *  on a network drive — shown in place of setup and sign-in.
 	 */
 	folderProblem: string | null,
+	/**
+	 *  For those who may read the audit log: entries missing from its end since the
+	 *  head last recorded in the key file, as found when the clinic opened.
+	 */
+	auditWarning: string | null,
 };
 
 /**  The total of one product in one area. */
