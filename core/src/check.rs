@@ -1,6 +1,8 @@
 //! Health check of a database file, for `glabella-admin check`: SQLite's integrity
-//! and foreign-key checks, the schema version and the audit log's hash chain. Opens the
-//! file read-only, so a check never changes what it inspects.
+//! and foreign-key checks, the schema version, the audit log's hash chain and — given
+//! the head recorded in the key file or a backup's manifest — whether entries were cut
+//! from the end of the log since. Opens the file read-only, so a check never changes
+//! what it inspects (and it may run beside the app).
 //!
 //! It sits above `db` and `audit`: the file-level checks use `db`'s way of opening a
 //! connection, and the chain's recipe belongs to `audit`.
@@ -9,7 +11,7 @@ use std::path::Path;
 
 use rusqlite::OpenFlags;
 
-use crate::audit::{verify_chain, ChainStatus};
+use crate::audit::{check_tail, verify_chain, AuditHead, ChainStatus};
 use crate::db::{open_unlocked, schema_version, DatabaseKey, LATEST_VERSION};
 use crate::Result;
 
@@ -34,16 +36,22 @@ impl CheckReport {
 /// Checks the encrypted database file at `path`, unlocked with `key`. An unreadable or
 /// damaged file, or a key that does not fit, is an `Err`.
 pub fn check(path: &Path, key: &DatabaseKey) -> Result<CheckReport> {
-    check_with(path, Some(key))
+    check_with(path, Some(key), None)
+}
+
+/// [`check`], and the end of the audit log against `recorded`, a head recorded earlier
+/// (in the key file, `since` saying when, or in a backup's manifest).
+pub fn check_against(path: &Path, key: &DatabaseKey, recorded: &AuditHead, since: &str) -> Result<CheckReport> {
+    check_with(path, Some(key), Some((recorded, since)))
 }
 
 /// Checks an unencrypted database file, from a Glabella before encryption at rest
 /// (see [`crate::db::is_plaintext`]).
 pub fn check_unencrypted(path: &Path) -> Result<CheckReport> {
-    check_with(path, None)
+    check_with(path, None, None)
 }
 
-fn check_with(path: &Path, key: Option<&DatabaseKey>) -> Result<CheckReport> {
+fn check_with(path: &Path, key: Option<&DatabaseKey>, recorded: Option<(&AuditHead, &str)>) -> Result<CheckReport> {
     let conn = open_unlocked(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
     let mut report = CheckReport::default();
 
@@ -109,6 +117,13 @@ fn check_with(path: &Path, key: Option<&DatabaseKey>) -> Result<CheckReport> {
             }
             ChainStatus::Broken { row_id, problem } => {
                 report.problem(format!("audit log: the hash chain breaks at row {row_id}: {problem}"))
+            }
+        }
+        if let Some((head, since)) = recorded {
+            match check_tail(&conn, head)? {
+                None => report
+                    .ok(format!("audit log: the head recorded {since} (entry {}) is still in the log", head.entries)),
+                Some(problem) => report.problem(format!("audit log: {problem}, recorded {since}")),
             }
         }
     }

@@ -5,21 +5,62 @@
 //! two never disagree about who can open the database.
 //!
 //! The database key is in memory only while the clinic is open; on disk it exists only
-//! wrapped (see `db::keys`).
+//! wrapped (see `db::keys`). An open clinic holds its folder's lock (`db::lock_folder`),
+//! so no other process opens it meanwhile.
+//!
+//! # Nobody is locked out by a crash or a failed save
+//!
+//! A password has one home: the user's wrapping in the key file. Signing in unwraps it;
+//! the `users` row only says whether the account exists, is active and its role. The
+//! key file and the database are still two files, written one after the other, so each
+//! operation orders its two writes such that a crash between them, or a key file that
+//! cannot be saved (a file held open by antivirus), leaves the old or the new password
+//! working — never neither — and the recovery key is never touched:
+//!
+//! - **Granting** (creating an account, resetting or changing a password,
+//!   reactivating): the key file is saved first, inside the database transaction,
+//!   which commits after it. A failed save rolls the transaction back: nothing changed.
+//!   A crash after the save leaves the new wrapping with the old rows: a changed
+//!   password opens with the new password (its audit row is lost with the crash); a
+//!   new or reactivated account has a wrapping but no active row, so it is refused, as
+//!   before the operation. Saving after the commit instead would, on a crash, leave a
+//!   new account that cannot sign in and a changed password whose audit row says it
+//!   changed while only the old one works.
+//! - **Revoking** (deactivating): the database commits first, then the wrapping is
+//!   removed. An inactive row is refused whatever the key file holds, so a crash or a
+//!   failed save in between already keeps the person out.
+//!
+//! - **Setting up**: the key file is created first, then the database with the first
+//!   admin. If that fails on a fresh folder both are removed, since a key file without
+//!   its admin (and with a recovery key nobody was shown) would lock the folder for good.
+//!
+//! Wrappings left over that way (for an account with no active row) are removed on
+//! the next save of the key file and when the clinic next opens; a database with no
+//! accounts at all is never pruned. The in-memory key file changes only after a save
+//! succeeded: each change is made on a fresh copy read from disk, saved, then kept.
+//!
+//! # The end of the audit trail
+//!
+//! Each save of the key file also records the audit log's head (`audit::chain_head`,
+//! as committed), and so do sign-out, closing the clinic and the admin operations above
+//! ([`Clinic::record_audit_head`]). On opening, the log is compared with the recorded
+//! head ([`Clinic::audit_tail`]). A head is never recorded over one the log no longer
+//! contains, so a cut stays reported until someone looks into it.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::Connection;
 
-use crate::audit::{self, entity, Action, NewEntry};
+use crate::audit::{self, entity, Action, NewEntry, TailProblem};
 use crate::auth::settings::{self, ClinicSettings};
 use crate::auth::users::{self, NewUser, User};
 use crate::auth::{Actor, Permission, Role};
 use crate::clock::{self, Clock};
 use crate::db::keys::KdfParams;
-use crate::db::{self, DatabaseKey, KeyFile, RecoveryKey, DB_FILE};
+use crate::db::{self, DatabaseKey, FolderLock, KeyFile, RecoveryKey, DB_FILE};
 use crate::printing::{Printer, SPOOL_DIR};
 use crate::{Db, Error, Result};
 
@@ -27,11 +68,16 @@ use crate::{Db, Error, Result};
 pub struct Clinic {
     db: Db,
     key: DatabaseKey,
+    /// The key file as last saved (or loaded).
     keys: Mutex<KeyFile>,
     /// The idle lock setting, kept here so checking it costs no read per operation.
     idle_lock_minutes: AtomicU32,
     /// Where handouts are printed (the system's printer unless the shell or a test says).
     printer: Mutex<Printer>,
+    /// What opening found wrong with the end of the audit log.
+    audit_tail: Option<TailProblem>,
+    /// Held while the clinic is open; declared last, so it is released last.
+    _lock: Arc<FolderLock>,
 }
 
 impl std::fmt::Debug for Clinic {
@@ -67,15 +113,44 @@ impl Clinic {
         let admin = NewUser { role: Role::Admin, ..admin.clone() };
         settings::validated(clinic)?;
         users::validate_new_user(&admin)?;
-        std::fs::create_dir_all(dir)?;
+        let lock = db::lock_folder(dir)?;
+        let fresh = !dir.join(DB_FILE).exists();
         let (keys, key, recovery_key) = KeyFile::create_with_params(dir, &admin.username, &admin.password, kdf)?;
+        match Clinic::finish_setup(dir, clinic, &admin, keys, key, lock) {
+            Ok((clinic, admin)) => Ok(SetUp { clinic, admin, recovery_key }),
+            Err(e) => {
+                // A key file without its first admin would lock the folder for good (its
+                // recovery key was never shown): on a fresh folder, setup is undone so it
+                // can be tried again. A database from before encryption is kept as the
+                // failure left it, with the key file that may now be needed to open it.
+                if fresh {
+                    for file in
+                        [db::KEY_FILE.to_string(), DB_FILE.into(), format!("{DB_FILE}-wal"), format!("{DB_FILE}-shm")]
+                    {
+                        let _ = std::fs::remove_file(dir.join(file));
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The part of setup after the key file exists: the database and its first rows.
+    fn finish_setup(
+        dir: &Path,
+        clinic: &ClinicSettings,
+        admin: &NewUser,
+        keys: KeyFile,
+        key: DatabaseKey,
+        lock: Arc<FolderLock>,
+    ) -> Result<(Clinic, Actor)> {
         if dir.join(DB_FILE).exists() {
             db::encrypt_plaintext(dir, &key)?;
         }
         let db = open_db(dir, &key)?;
         let actor = db.write(|tx| {
             settings::store_settings(tx, clinic)?;
-            let user = users::insert_user(tx, &admin)?;
+            let user = users::insert_user(tx, admin)?;
             let actor = Actor::new(user.id, user.username, user.display_name, Role::Admin);
             audit::record(tx, &actor.audit(Action::Setup).on(entity::SETTING, "clinic"))?;
             audit::record(
@@ -85,35 +160,51 @@ impl Clinic {
             audit::record(tx, &actor.audit(Action::Login).on(entity::USER, actor.user_id))?;
             Ok(actor)
         })?;
-        Ok(SetUp { clinic: Clinic::new(db, key, keys)?, admin: actor, recovery_key })
+        let clinic = Clinic::new(db, key, keys, lock)?;
+        clinic.record_audit_head_after_change();
+        Ok((clinic, actor))
     }
 
     /// Opens the clinic in `dir` with a user's password and signs them in. Any failure
     /// to unwrap the key or to authenticate is the same `auth.failed`.
     pub fn sign_in(dir: &Path, username: &str, password: &str) -> Result<(Clinic, Actor)> {
+        let lock = db::lock_folder(dir)?;
         let keys = KeyFile::load(dir)?;
         let key = keys.unwrap_with_password(username, password)?;
-        let clinic = Clinic::new(open_db(dir, &key)?, key, keys)?;
-        let actor = clinic.authenticate(username, password)?;
+        let clinic = Clinic::new(open_db(dir, &key)?, key, keys, lock)?;
+        let actor = clinic.sign_in_verified(username)?;
         Ok((clinic, actor))
     }
 
     /// Opens the clinic in `dir` with the recovery key (no one is signed in).
     pub fn open_with_recovery(dir: &Path, recovery: &str) -> Result<Clinic> {
+        let lock = db::lock_folder(dir)?;
         let keys = KeyFile::load(dir)?;
         let key = keys.unwrap_with_recovery(&RecoveryKey::parse(recovery)?)?;
-        Clinic::new(open_db(dir, &key)?, key, keys)
+        Clinic::new(open_db(dir, &key)?, key, keys, lock)
     }
 
-    fn new(db: Db, key: DatabaseKey, keys: KeyFile) -> Result<Clinic> {
+    fn new(db: Db, key: DatabaseKey, keys: KeyFile, lock: Arc<FolderLock>) -> Result<Clinic> {
         let minutes = db.read(settings::get_settings)?.idle_lock_minutes;
-        Ok(Clinic {
+        let audit_tail = match keys.audit_head() {
+            Some(mark) => db.read(|c| audit::check_tail(c, &mark.head()))?,
+            None => None,
+        };
+        let clinic = Clinic {
             db,
             key,
             keys: Mutex::new(keys),
             idle_lock_minutes: AtomicU32::new(minutes),
             printer: Mutex::new(Printer::default()),
-        })
+            audit_tail,
+            _lock: lock,
+        };
+        // Wrappings left by a crash or a failed save: removed now if the file can be
+        // written (an inactive account is refused all the same if not).
+        if clinic.db.read(|c| clinic.stale_wrappings(c, &clinic.keys()))? {
+            let _ = clinic.db.read(|c| clinic.save_keys(c, |_| Ok(())));
+        }
+        Ok(clinic)
     }
 
     /// The database.
@@ -163,10 +254,46 @@ impl Clinic {
         self.db.path().parent().map(Path::to_path_buf).unwrap_or_default()
     }
 
-    /// Checks a user's password against the open database; records the login, or the
-    /// failed attempt (with the name as typed).
+    /// What opening the clinic found wrong with the end of the audit log, compared with
+    /// the head last recorded in the key file: entries cut from the end, or an end that
+    /// was replaced.
+    pub fn audit_tail(&self) -> Option<&TailProblem> {
+        self.audit_tail.as_ref()
+    }
+
+    /// How many audit entries are missing from the end since the last recorded head
+    /// (`Some(0)`: as many as recorded or more, but the recorded entry was replaced).
+    pub fn audit_tail_missing(&self) -> Option<i64> {
+        self.audit_tail.as_ref().map(TailProblem::missing)
+    }
+
+    fn keys(&self) -> MutexGuard<'_, KeyFile> {
+        self.keys.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether `password` unwraps `username`'s wrapping (`Ok(false)` for a wrong one).
+    fn password_opens(&self, username: &str, password: &str) -> Result<bool> {
+        match self.keys().unwrap_with_password(username, password) {
+            Ok(_) => Ok(true),
+            Err(Error::LoginFailed) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Checks a user's password against the key file and their account against the
+    /// open database; records the login, or the failed attempt (with the name as typed).
     pub fn authenticate(&self, username: &str, password: &str) -> Result<Actor> {
-        match self.db.read(|c| users::authenticate(c, username, password)) {
+        if !self.password_opens(username, password)? {
+            self.record_failed_login(username)?;
+            return Err(Error::LoginFailed);
+        }
+        self.sign_in_verified(username)
+    }
+
+    /// Signs in `username`, whose password was just checked: refused (and recorded as a
+    /// failed attempt) unless the account is active.
+    fn sign_in_verified(&self, username: &str) -> Result<Actor> {
+        match self.db.read(|c| users::active_actor(c, username)) {
             Ok(actor) => {
                 self.db.write(|tx| audit::record(tx, &actor.audit(Action::Login).on(entity::USER, actor.user_id)))?;
                 Ok(actor)
@@ -191,9 +318,10 @@ impl Clinic {
         self.db.write(|tx| audit::record(tx, &actor.audit(action).on(entity::USER, actor.user_id)).map(drop))
     }
 
-    /// Creates an account and lets its password open the database (admins only).
+    /// Creates an account and lets its password open the database (admins only). The
+    /// wrapping is saved before the row commits (see the module's notes).
     pub fn create_user(&self, actor: &Actor, new: &NewUser) -> Result<User> {
-        self.db.write(|tx| {
+        let user = self.db.write(|tx| {
             let user = users::create_user(tx, actor, new)?;
             audit::record(
                 tx,
@@ -202,71 +330,88 @@ impl Clinic {
                     .on(entity::USER, user.id)
                     .described(format!("role {}", user.role.as_str())),
             )?;
-            self.with_keys(|keys| keys.set_user(&user.username, &new.password, &self.key))?;
+            self.save_keys(tx, |keys| keys.set_user(&user.username, &new.password, &self.key))?;
             Ok(user)
-        })
+        })?;
+        self.record_audit_head_after_change();
+        Ok(user)
     }
 
     /// Sets a new password for another account (admins only), replacing its wrapping.
     pub fn reset_password(&self, actor: &Actor, user_id: i64, password: &str) -> Result<User> {
         actor.require(Permission::ManageUsers)?;
-        self.db.write(|tx| {
+        let user = self.db.write(|tx| {
             let user = users::set_password(tx, user_id, password, "password")?;
             if !user.active {
                 return Err(Error::invalid("password", "Reactivate the account first."));
             }
             audit::record(tx, &actor.audit(Action::PasswordReset).on(entity::USER, user.id))?;
-            self.with_keys(|keys| keys.set_user(&user.username, password, &self.key))?;
+            self.save_keys(tx, |keys| keys.set_user(&user.username, password, &self.key))?;
             Ok(user)
-        })
+        })?;
+        self.record_audit_head_after_change();
+        Ok(user)
     }
 
     /// Changes the signed-in user's own password, after checking the current one.
     pub fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
-        if self.db.read(|c| users::authenticate(c, &actor.username, current)).is_err() {
+        if !self.password_opens(&actor.username, current)? {
             return Err(Error::invalid("currentPassword", "The current password is not right."));
         }
         self.db.write(|tx| {
             users::set_password(tx, actor.user_id, new, "newPassword")?;
             audit::record(tx, &actor.audit(Action::PasswordChange).on(entity::USER, actor.user_id))?;
-            self.with_keys(|keys| keys.set_user(&actor.username, new, &self.key))
-        })
+            self.save_keys(tx, |keys| keys.set_user(&actor.username, new, &self.key))
+        })?;
+        self.record_audit_head_after_change();
+        Ok(())
     }
 
-    /// Deactivates an account: it can no longer sign in nor open the database.
+    /// Deactivates an account: it can no longer sign in nor open the database. The row
+    /// commits first and the wrapping goes after (see the module's notes); if the key
+    /// file cannot be saved now, the account is refused all the same and its wrapping
+    /// goes with the next save.
     pub fn deactivate_user(&self, actor: &Actor, user_id: i64) -> Result<User> {
-        self.db.write(|tx| {
+        let user = self.db.write(|tx| {
             let user = users::set_active(tx, actor, user_id, false)?;
             audit::record(tx, &actor.audit(Action::UserDeactivate).on(entity::USER, user.id))?;
-            self.with_keys(|keys| {
+            Ok(user)
+        })?;
+        let _ = self.db.read(|c| {
+            self.save_keys(c, |keys| {
                 keys.remove_user(&user.username);
                 Ok(())
-            })?;
-            Ok(user)
-        })
+            })
+        });
+        Ok(user)
     }
 
-    /// Reactivates an account with a new password (its old wrapping was removed).
+    /// Reactivates an account with a new password (its old wrapping was removed). The
+    /// wrapping is saved before the row commits (see the module's notes).
     pub fn reactivate_user(&self, actor: &Actor, user_id: i64, password: &str) -> Result<User> {
-        self.db.write(|tx| {
+        let user = self.db.write(|tx| {
             users::set_active(tx, actor, user_id, true)?;
             let user = users::set_password(tx, user_id, password, "password")?;
             audit::record(tx, &actor.audit(Action::UserReactivate).on(entity::USER, user.id))?;
-            self.with_keys(|keys| keys.set_user(&user.username, password, &self.key))?;
+            self.save_keys(tx, |keys| keys.set_user(&user.username, password, &self.key))?;
             Ok(user)
-        })
+        })?;
+        self.record_audit_head_after_change();
+        Ok(user)
     }
 
     /// Changes an account's role (admins only).
     pub fn set_role(&self, actor: &Actor, user_id: i64, role: Role) -> Result<User> {
-        self.db.write(|tx| {
+        let user = self.db.write(|tx| {
             let user = users::set_role(tx, actor, user_id, role)?;
             audit::record(
                 tx,
                 &actor.audit(Action::RoleChange).on(entity::USER, user.id).described(format!("role {}", role.as_str())),
             )?;
             Ok(user)
-        })
+        })?;
+        self.record_audit_head_after_change();
+        Ok(user)
     }
 
     /// Changes the clinic's settings (admins only).
@@ -277,15 +422,88 @@ impl Clinic {
             Ok(saved)
         })?;
         self.idle_lock_minutes.store(saved.idle_lock_minutes, Ordering::Relaxed);
+        self.record_audit_head_after_change();
         Ok(saved)
     }
 
-    /// Runs `change` on the key file and saves it. Called inside the database write it
-    /// belongs to, so a key file that cannot be saved rolls the database change back.
-    fn with_keys(&self, change: impl FnOnce(&mut KeyFile) -> Result<()>) -> Result<()> {
-        let mut keys = self.keys.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        change(&mut keys)?;
-        keys.save()
+    /// Records the audit log's head (as committed) in the key file, so entries cut from
+    /// the end later show; the app calls it at sign-out, the clinic after admin
+    /// operations and when it closes. Saves only when the head moved (or a leftover
+    /// wrapping is to go). Leaves the recorded head alone when the log no longer
+    /// contains it: the cut stays reported.
+    pub fn record_audit_head(&self) -> Result<()> {
+        let moved = {
+            let keys = self.keys();
+            let recorded = keys.audit_head().map(|mark| mark.head());
+            self.db.read(|c| Ok(recorded != Some(audit::chain_head(c)?) || self.stale_wrappings(c, &keys)?))?
+        };
+        if moved {
+            self.db.read(|c| self.save_keys(c, |_| Ok(())))?;
+        }
+        Ok(())
+    }
+
+    /// [`Clinic::record_audit_head`] after an operation that has already committed:
+    /// its failure (a key file that cannot be written just now) must not turn the
+    /// operation into an error, and the head is recorded again at sign-out.
+    fn record_audit_head_after_change(&self) {
+        let _ = self.record_audit_head();
+    }
+
+    /// Whether the key file holds wrappings of accounts that are not active in `conn`
+    /// (never when there are no accounts at all: a clinic whose setup did not finish).
+    fn stale_wrappings(&self, conn: &Connection, keys: &KeyFile) -> Result<bool> {
+        Ok(!stale_usernames(conn, keys)?.is_empty())
+    }
+
+    /// Changes the key file safely: `change` runs on a copy freshly read from disk
+    /// (another clinic of this process may have saved since), wrappings of accounts not
+    /// active in `conn` are dropped, the committed audit head is recorded, and the copy
+    /// is saved; only then does it become this clinic's. Inside a write, `conn` is its
+    /// transaction, so a new or reactivated account counts as active.
+    fn save_keys(&self, conn: &Connection, change: impl FnOnce(&mut KeyFile) -> Result<()>) -> Result<()> {
+        let mut kept = self.keys();
+        let mut next = KeyFile::load(&self.dir())?;
+        next.set_kdf_params(kept.kdf_params())?;
+        change(&mut next)?;
+        for name in stale_usernames(conn, &next)? {
+            next.remove_user(&name);
+        }
+        // The head as committed (a read connection), never the uncommitted rows of the
+        // write this may run in: a recorded head must not be ahead of the database.
+        // Never over a head the log no longer contains (see `record_audit_head`).
+        self.db.read(|c| {
+            let still_there = match next.audit_head() {
+                Some(mark) => audit::check_tail(c, &mark.head())?.is_none(),
+                None => true,
+            };
+            if still_there {
+                let now = self.now().to_rfc3339_opts(SecondsFormat::Secs, true);
+                next.set_audit_head(&audit::chain_head(c)?, now);
+            }
+            Ok(())
+        })?;
+        next.save()?;
+        *kept = next;
+        Ok(())
+    }
+}
+
+/// The usernames `keys` has a wrapping for but `conn` has no active account for (none
+/// when there are no accounts at all: a clinic whose setup did not finish).
+fn stale_usernames(conn: &Connection, keys: &KeyFile) -> Result<Vec<String>> {
+    let (active, any) = users::active_usernames(conn)?;
+    if !any {
+        return Ok(Vec::new());
+    }
+    Ok(keys.usernames().filter(|name| !active.iter().any(|a| a == name)).map(String::from).collect())
+}
+
+impl Drop for Clinic {
+    /// Closing records the audit head (best effort: a crash records nothing, which only
+    /// means the last recorded head is older).
+    fn drop(&mut self) {
+        let _ = self.record_audit_head();
     }
 }
 

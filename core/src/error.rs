@@ -56,6 +56,16 @@ pub enum Error {
     /// The key file cannot be used: damaged, or written by a newer Glabella.
     #[error("The key file (glabella.keys) cannot be used: {0}")]
     KeyFileInvalid(String),
+    /// The key file could not be written (a full disk, or a file held open by another
+    /// program such as a virus scanner); the change it belonged to was not made.
+    #[error("The key file (glabella.keys) could not be saved, so nothing was changed: {0}. Another program (such as a virus scanner) may be holding it; try again in a moment.")]
+    KeyFileNotSaved(String),
+    /// Another Glabella (a window or `glabella-admin`) has this clinic folder open.
+    #[error("Glabella is already open on this computer's clinic folder ({0}). Close the other window first.")]
+    ClinicInUse(String),
+    /// The clinic folder is on a network drive, where the database could be damaged.
+    #[error("The clinic folder ({dir}) is on a network drive ({kind}). Glabella keeps its database on this computer's own disk, because a database shared over a network can be damaged. Choose a folder on this computer.")]
+    NetworkFolder { dir: String, kind: String },
     /// The database file is damaged or unreadable.
     #[error("The database could not be read: {0}")]
     Database(#[from] rusqlite::Error),
@@ -106,6 +116,9 @@ impl Error {
             Error::KeyFileMissing(_) => "keys.missing",
             Error::KeyFileExists(_) => "keys.exists",
             Error::KeyFileInvalid(_) => "keys.invalid",
+            Error::KeyFileNotSaved(_) => "keys.not_saved",
+            Error::ClinicInUse(_) => "clinic.in_use",
+            Error::NetworkFolder { .. } => "clinic.network_folder",
             Error::Database(_) => "db.error",
             Error::LotExpired { .. } => "lot.expired",
             Error::SessionSigned => "session.signed",

@@ -154,7 +154,7 @@ fn the_key_file_holds_only_wrapped_keys() {
     let (dir, _, key, recovery) = new_key_file();
     let text = std::fs::read_to_string(dir.path().join(KEY_FILE)).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(json["format"], 1);
+    assert_eq!(json["format"], 2);
     assert_eq!(json["users"].as_object().unwrap().keys().collect::<Vec<_>>(), ["anna"], "usernames are lower-cased");
     let anna = &json["users"]["anna"];
     assert_eq!((anna["kdf"].as_str(), anna["cipher"].as_str()), (Some("argon2id-v19"), Some("xchacha20poly1305")));
@@ -200,7 +200,7 @@ fn a_missing_damaged_or_newer_key_file_is_refused_clearly() {
     assert_eq!(e.code(), "keys.invalid");
     assert!(e.to_string().contains("damaged"), "{e}");
 
-    std::fs::write(&path, text.replacen("\"format\": 1", "\"format\": 2", 1)).unwrap();
+    std::fs::write(&path, text.replacen("\"format\": 2", "\"format\": 3", 1)).unwrap();
     let e = KeyFile::load(dir.path()).unwrap_err();
     assert_eq!(e.code(), "keys.invalid");
     assert!(e.to_string().contains("newer version of Glabella"), "{e}");
@@ -425,4 +425,62 @@ fn a_plaintext_database_from_a_newer_glabella_is_not_encrypted() {
     assert_eq!(db::encrypt_plaintext(dir.path(), &key).unwrap_err().code(), "db.too_new");
     assert_eq!(std::fs::read(&path).unwrap(), before);
     assert!(!dir.path().join(format!("{DB_FILE}.encrypting")).exists());
+}
+
+/// One wrapping sealed the way format 1 sealed it, by hand: Argon2id of `secret`, then
+/// XChaCha20-Poly1305 with `glabella.keys/1/<slot>` as associated data.
+fn format_1_wrapping(key: &[u8; 32], secret: &[u8], slot: &str, salt: u8, nonce: u8) -> serde_json::Value {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let (salt, nonce) = ([salt; 16], [nonce; 24]);
+    let params = argon2::Params::new(64, 1, 1, Some(32)).unwrap();
+    let mut kek = [0u8; 32];
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_into(secret, &salt, &mut kek)
+        .unwrap();
+    let aad = format!("glabella.keys/1/{slot}");
+    let sealed = chacha20poly1305::XChaCha20Poly1305::new_from_slice(&kek)
+        .unwrap()
+        .encrypt((&nonce).into(), Payload { msg: key, aad: aad.as_bytes() })
+        .unwrap();
+    serde_json::json!({
+        "kdf": "argon2id-v19",
+        "kdfParams": { "memoryKib": 64, "iterations": 1, "parallelism": 1 },
+        "salt": hex(&salt),
+        "cipher": "xchacha20poly1305",
+        "nonce": hex(&nonce),
+        "wrappedKey": hex(&sealed),
+    })
+}
+
+#[test]
+fn a_format_1_key_file_still_opens_and_is_saved_as_format_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = [7u8; 32];
+    let mut recovery = [0u8; 20];
+    recovery[19] = 31; // 0000-0000-0000-0000-0000-0000-0000-000Z
+    let file = serde_json::json!({
+        "format": 1,
+        "users": { "anna": format_1_wrapping(&key, b"anna-secret-1", "user:anna", 1, 2) },
+        "recovery": format_1_wrapping(&key, &recovery, "recovery", 3, 4),
+    });
+    std::fs::write(dir.path().join(KEY_FILE), serde_json::to_string_pretty(&file).unwrap()).unwrap();
+
+    let mut loaded = reload(dir.path());
+    assert!(loaded.audit_head().is_none(), "format 1 has no recorded audit head");
+    let expected = format!("x'{}'", "07".repeat(32));
+    let by_password = loaded.unwrap_with_password("anna", "anna-secret-1").unwrap();
+    assert!(by_password.sqlcipher_pragmas().contains(&expected));
+    let by_recovery =
+        loaded.unwrap_with_recovery(&RecoveryKey::parse("0000-0000-0000-0000-0000-0000-0000-000Z").unwrap()).unwrap();
+    assert!(by_recovery.sqlcipher_pragmas().contains(&expected));
+
+    let head = glabella_core::audit::AuditHead { entries: 3, hash: "ab".repeat(32) };
+    loaded.set_audit_head(&head, "2026-11-28T10:00:00Z".into());
+    loaded.save().unwrap();
+    let text = std::fs::read_to_string(dir.path().join(KEY_FILE)).unwrap();
+    assert!(text.contains("\"format\": 2"), "{text}");
+    let saved = reload(dir.path());
+    assert_eq!(saved.audit_head().unwrap().head(), head);
+    assert!(saved.unwrap_with_password("anna", "anna-secret-1").is_ok(), "the old wrappings keep opening");
 }

@@ -2,6 +2,10 @@
 //! is signed in at this window) and runs the window. Everything the commands do is a
 //! function of `glabella_core::api`; the shell adds only what needs the window: the
 //! native save dialog, the single-instance guard and the remembered window size.
+//!
+//! The desk takes the clinic folder's lock at start. If another Glabella holds it (or
+//! the folder is on a network drive) the window still opens and shows why, from
+//! `app_status`, instead of the sign-in screen.
 
 mod commands;
 mod hooks;
@@ -45,10 +49,14 @@ pub fn run() {
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"))
-        .expect("error while building Glabella")
+        .expect("error while starting Glabella")
         .run(|app, event| {
+            // A backup when the last good one is old; then the audit log's head is
+            // recorded in the key file (as signing out does).
             if let tauri::RunEvent::Exit = event {
-                back_up_if_due(&app.state::<Arc<Desk>>(), BackupReason::Closing);
+                let desk = app.state::<Arc<Desk>>();
+                back_up_if_due(&desk, BackupReason::Closing);
+                let _ = desk.close();
             }
         });
 }

@@ -6,7 +6,11 @@
 //! nobody acts without being signed in and unlocked.
 //!
 //! The database opens when the first person signs in: it is encrypted with a key
-//! that only a password (or the recovery key) unwraps.
+//! that only a password (or the recovery key) unwraps. The clinic folder is locked
+//! from the moment the desk is made (at app start), so a second Glabella on the same
+//! folder shows why it cannot start rather than a sign-in screen; the desk tries the
+//! lock again each time it is asked for its status, so closing the other window is
+//! enough.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -20,12 +24,12 @@ use crate::audit::{self, entity, Action};
 use crate::auth::settings::ClinicSettings;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::users::NewUser;
-use crate::auth::Actor;
+use crate::auth::{Actor, Permission};
 use crate::backup::{self, bundle, restore};
 use crate::clinic::Clinic;
 use crate::clock::{Clock, SystemClock};
 use crate::db::keys::KdfParams;
-use crate::db::{KeyFile, RecoveryKey};
+use crate::db::{lock_folder, FolderLock, KeyFile, RecoveryKey};
 use crate::files::SaveDialog;
 use crate::printing::{self, Printer, SPOOL_DIR};
 use crate::{Error, Result};
@@ -41,6 +45,12 @@ pub struct AppStatus {
     pub locked: bool,
     /// Seconds of inactivity after which the app locks.
     pub idle_lock_seconds: u32,
+    /// Why the clinic folder cannot be used — another Glabella has it open, or it is
+    /// on a network drive — shown in place of setup and sign-in.
+    pub folder_problem: Option<String>,
+    /// For those who may read the audit log: entries missing from its end since the
+    /// head last recorded in the key file, as found when the clinic opened.
+    pub audit_warning: Option<String>,
 }
 
 /// What setup hands back: the first admin, signed in, and the recovery key to show once.
@@ -59,6 +69,8 @@ pub struct Desk {
     /// Set by tests: the idle lock in place of the clinic's setting.
     idle_override: Option<Duration>,
     printer: Printer,
+    /// The clinic folder's lock, once taken.
+    lock: Mutex<Option<Arc<FolderLock>>>,
     inner: Mutex<Inner>,
 }
 
@@ -83,18 +95,23 @@ struct SignIn {
 impl Desk {
     /// A desk on the clinic in `dir` (set up or not yet), on the system clock and the
     /// system's printer. This is the app starting, so whatever handouts an earlier run
-    /// left in the print spool folder are removed now.
+    /// left in the print spool folder are removed now. Takes the folder's lock if it
+    /// can; if not, [`Desk::app_status`] says why, and setup and sign-in are refused
+    /// with that error until the lock is free.
     pub fn new(dir: impl Into<PathBuf>) -> Desk {
         let dir = dir.into();
         printing::sweep_spool(&dir.join(SPOOL_DIR));
-        Desk {
+        let desk = Desk {
             dir,
             clock: Arc::new(SystemClock),
             kdf: KdfParams::RECOMMENDED,
             idle_override: None,
             printer: Printer::default(),
+            lock: Mutex::new(None),
             inner: Mutex::new(Inner::default()),
-        }
+        };
+        let _ = desk.folder_lock();
+        desk
     }
 
     /// The same desk printing handouts on `printer` (the end-to-end tests' folder).
@@ -126,6 +143,16 @@ impl Desk {
         &self.dir
     }
 
+    /// The clinic folder's lock: held already, or taken now (`clinic.in_use`,
+    /// `clinic.network_folder` when it cannot be).
+    fn folder_lock(&self) -> Result<()> {
+        let mut lock = self.lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if lock.is_none() {
+            *lock = Some(lock_folder(&self.dir)?);
+        }
+        Ok(())
+    }
+
     fn inner(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -142,19 +169,27 @@ impl Desk {
 
     /// Which screen to show: setup, sign-in, locked, or who is at work.
     pub fn app_status(&self) -> AppStatus {
+        let folder_problem = self.folder_lock().err().map(|e| e.to_string());
         let inner = self.inner();
         let idle = inner.clinic.as_deref().map_or(Duration::ZERO, |c| self.idle_lock(c));
+        let may_audit = inner.signin.as_ref().is_some_and(|s| s.actor.role.allows(Permission::ViewAudit));
+        let audit_warning = inner.clinic.as_deref().and_then(Clinic::audit_tail).filter(|_| may_audit).map(|problem| {
+            format!("Audit log: {problem}. Someone may have removed entries; compare with a backup before going on.")
+        });
         AppStatus {
             setup_needed: inner.clinic.is_none() && !Clinic::is_set_up(&self.dir),
             user: inner.signin.as_ref().map(|s| s.actor.clone()),
             locked: inner.signin.as_ref().is_some_and(|s| s.locked),
             idle_lock_seconds: u32::try_from(idle.as_secs()).unwrap_or(u32::MAX),
+            folder_problem,
+            audit_warning,
         }
     }
 
     /// Sets up the clinic on first start (its details and first admin) and signs the
     /// admin in. Refused once a clinic exists in the folder.
     pub fn setup_clinic(&self, settings: &ClinicSettings, admin: &NewUser) -> Result<SetupResult> {
+        self.folder_lock()?;
         if self.inner().clinic.is_some() || Clinic::is_set_up(&self.dir) {
             return Err(Error::Forbidden);
         }
@@ -171,6 +206,7 @@ impl Desk {
     /// the open clinic or by opening it with their password. Repeated failures for a
     /// username wait longer and longer before answering; every failure is audited.
     pub fn sign_in(&self, username: &str, password: &str) -> Result<Actor> {
+        self.folder_lock()?;
         let delay = self.inner().throttle.delay(username);
         std::thread::sleep(delay);
         let open = self.inner().clinic.clone();
@@ -246,7 +282,16 @@ impl Desk {
         Ok(())
     }
 
-    /// Signs the current person out (the database stays open for the next sign-in).
+    /// Records the open clinic's audit head in the key file, for when the app closes
+    /// (the process ends without dropping the clinic, so [`Clinic`]'s own close never
+    /// runs).
+    pub fn close(&self) -> Result<()> {
+        let clinic = self.inner().clinic.clone();
+        clinic.map_or(Ok(()), |clinic| clinic.record_audit_head())
+    }
+
+    /// Signs the current person out (the database stays open for the next sign-in) and
+    /// records the audit log's head in the key file.
     pub fn sign_out(&self) -> Result<()> {
         let mut inner = self.inner();
         let signin = inner.signin.take();
@@ -254,6 +299,7 @@ impl Desk {
         drop(inner);
         if let (Some(signin), Some(clinic)) = (signin, clinic) {
             clinic.record(&signin.actor, Action::Logout)?;
+            clinic.record_audit_head()?;
         }
         Ok(())
     }

@@ -14,15 +14,23 @@
 //! predecessor; so does cutting off the oldest rows, since the first row must point at
 //! the genesis hash. What it cannot: that the newest rows were cut off, or a whole
 //! chain recomputed by someone who knows this recipe (see the module above).
+//!
+//! For the newest rows the chain's head ([`chain_head`]) is recorded outside the
+//! database — in the key file, in a backup's manifest — and [`check_tail`] compares the
+//! log with it later: fewer entries than recorded, or a different hash at the recorded
+//! entry, means the end was cut (or cut and refilled). Rows of an untampered log have
+//! the ids 1, 2, 3… (they are only ever appended), so the recorded head's `entries` is
+//! also the id of the entry it names, which is found without reading the whole log.
 
 use std::fmt;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use specta::Type;
 
 use super::{AuditEntry, ENTRY_COLUMNS};
+use crate::types::AuditHead;
 use crate::Result;
 
 /// The `prev_hash` of the first row.
@@ -110,6 +118,77 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainStatus> {
         entries += 1;
     }
     Ok(ChainStatus::Intact { entries, head: expected_prev })
+}
+
+/// The log's head now: how many entries it has and the newest one's hash
+/// ([`GENESIS_HASH`] for an empty log). For a backup's manifest or the key file; it
+/// does not verify the chain (see [`verify_chain`]).
+pub fn chain_head(conn: &Connection) -> Result<AuditHead> {
+    let entries: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+    let hash = conn
+        .query_row("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| GENESIS_HASH.to_string());
+    Ok(AuditHead { entries, hash })
+}
+
+/// What [`check_tail`] found wrong with the end of the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum TailProblem {
+    /// The log has `missing` entries fewer than the recorded head says it had.
+    Missing { missing: i64, recorded: AuditHead },
+    /// The log is as long as recorded (or longer), but the entry the recorded head
+    /// names has another hash: the end was cut and new entries took its place, or the
+    /// log was rewritten.
+    Rewritten { recorded: AuditHead },
+}
+
+impl TailProblem {
+    /// How many entries are missing from the end (0 for a rewritten end).
+    pub fn missing(&self) -> i64 {
+        match self {
+            TailProblem::Missing { missing, .. } => *missing,
+            TailProblem::Rewritten { .. } => 0,
+        }
+    }
+}
+
+impl fmt::Display for TailProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TailProblem::Missing { missing: 1, recorded } => {
+                write!(f, "1 entry is missing from the end since the recorded head (entry {})", recorded.entries)
+            }
+            TailProblem::Missing { missing, recorded } => {
+                write!(f, "{missing} entries are missing from the end since the recorded head (entry {})", recorded.entries)
+            }
+            TailProblem::Rewritten { recorded } => write!(
+                f,
+                "entry {} no longer has the hash recorded for it ({}): entries were cut from the end and replaced, or the log was rewritten",
+                recorded.entries, recorded.hash
+            ),
+        }
+    }
+}
+
+/// Compares the log with a head recorded earlier: `None` when the recorded head is
+/// still in the log (entries added since are fine).
+pub fn check_tail(conn: &Connection, recorded: &AuditHead) -> Result<Option<TailProblem>> {
+    if recorded.entries <= 0 {
+        return Ok(None);
+    }
+    let newest: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?;
+    if newest < recorded.entries {
+        return Ok(Some(TailProblem::Missing { missing: recorded.entries - newest, recorded: recorded.clone() }));
+    }
+    let hash: Option<String> =
+        conn.query_row("SELECT hash FROM audit_log WHERE id = ?1", [recorded.entries], |r| r.get(0)).optional()?;
+    if hash.as_deref() == Some(recorded.hash.as_str()) {
+        Ok(None)
+    } else {
+        Ok(Some(TailProblem::Rewritten { recorded: recorded.clone() }))
+    }
 }
 
 #[cfg(test)]

@@ -14,9 +14,11 @@
 //!   of the row before it and of its own content (a hash chain, see [`chain`]):
 //!   [`verify_chain`] — run by `glabella-admin check` — then names the first edited,
 //!   deleted or inserted row. The chain is not keyed, so it cannot stop someone who
-//!   recomputes every hash after the one they changed, nor show that the newest rows
-//!   were cut off; the check prints the newest hash so an admin can note it and
-//!   compare later.
+//!   recomputes every hash after the one they changed, nor by itself show that the
+//!   newest rows were cut off. For that the chain's head ([`chain_head`]) is recorded
+//!   outside the database, in the key file (at sign-out, after admin operations and
+//!   on every key-file save), and [`check_tail`] compares the log with it when the
+//!   clinic opens and in `glabella-admin check`.
 
 mod chain;
 mod csv;
@@ -28,8 +30,11 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::clock;
+pub use crate::types::AuditHead;
 use crate::{Error, Result};
-pub use chain::{entry_hash, verify_chain, ChainProblem, ChainStatus, GENESIS_HASH};
+pub use chain::{
+    chain_head, check_tail, entry_hash, verify_chain, ChainProblem, ChainStatus, TailProblem, GENESIS_HASH,
+};
 pub use csv::to_csv;
 
 /// The entity names used in `audit_log.entity`.

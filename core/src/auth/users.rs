@@ -1,9 +1,15 @@
 //! Staff accounts: created and deactivated by admins (never deleted, since the audit
-//! trail refers to them), passwords stored only as Argon2id PHC strings. A failed
-//! sign-in never says whether the username or the password was wrong.
+//! trail refers to them). A failed sign-in never says whether the username or the
+//! password was wrong.
+//!
+//! Passwords are not kept here. The one place a password is checked is the user's
+//! wrapping of the database key in the key file (`db::keys`): a password is right when
+//! it unwraps it. This table says whether the account exists, whether it is active and
+//! its role. Two stores of the same password could fall out of step (a crash between
+//! writing one and the other), and then neither the old nor the new password would
+//! open the clinic; so `users.password_hash` holds only [`PASSWORD_IN_KEY_FILE`]
+//! (databases from before keep their old, unused hashes until the password changes).
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -101,18 +107,8 @@ pub(crate) fn validate_new_user(new: &NewUser) -> Result<(String, String)> {
     }
 }
 
-/// An Argon2id PHC string for `password` (the `argon2` crate's defaults, a fresh salt).
-pub fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
-}
-
-fn password_matches(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-}
+/// What `users.password_hash` holds: the password is checked against the key file only.
+pub const PASSWORD_IN_KEY_FILE: &str = "in glabella.keys";
 
 /// How many accounts exist (none means the clinic is not set up yet).
 pub fn count_users(conn: &Connection) -> Result<i64> {
@@ -149,7 +145,7 @@ pub(crate) fn insert_user(conn: &Connection, new: &NewUser) -> Result<User> {
         "INSERT INTO users (username, display_name, role, password_hash, active, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
     )?
-    .execute(params![username, display_name, new.role.as_str(), hash_password(&new.password)?, now])?;
+    .execute(params![username, display_name, new.role.as_str(), PASSWORD_IN_KEY_FILE, now])?;
     get_user(conn, conn.last_insert_rowid())
 }
 
@@ -178,10 +174,12 @@ pub fn set_active(conn: &Connection, actor: &Actor, id: i64, active: bool) -> Re
     update(conn, "UPDATE users SET active = ?2, updated_at = ?3 WHERE id = ?1", id, active)
 }
 
-/// Sets a new password for account `id`: an admin's reset, or the user's own change.
+/// Notes a new password for account `id` (an admin's reset, or the user's own change)
+/// after checking it; the caller puts the password itself into the key file. An old
+/// hash left from before is replaced by the placeholder.
 pub(crate) fn set_password(conn: &Connection, id: i64, password: &str, field: &'static str) -> Result<User> {
     validate_password(password, field)?;
-    update(conn, "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", id, hash_password(password)?)
+    update(conn, "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", id, PASSWORD_IN_KEY_FILE)
 }
 
 fn update(conn: &Connection, sql: &str, id: i64, value: impl rusqlite::ToSql) -> Result<User> {
@@ -191,22 +189,27 @@ fn update(conn: &Connection, sql: &str, id: i64, value: impl rusqlite::ToSql) ->
     get_user(conn, id)
 }
 
-/// The active account `username` with `password`, as an [`Actor`]; otherwise
-/// `auth.failed` — the same for an unknown user, a wrong password or a deactivated
-/// account, so the answer never tells which.
-pub fn authenticate(conn: &Connection, username: &str, password: &str) -> Result<Actor> {
-    let found: Option<(i64, String, String, String, bool, String)> = conn
-        .prepare_cached(
-            "SELECT id, username, display_name, role, active, password_hash FROM users WHERE username = ?1",
-        )?
-        .query_row([normalize_username(username)], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-        })
+/// The active account `username` as an [`Actor`], once its password has been checked
+/// against the key file; otherwise `auth.failed` — the same for an unknown user and a
+/// deactivated account, so the answer never tells which.
+pub fn active_actor(conn: &Connection, username: &str) -> Result<Actor> {
+    let found: Option<(i64, String, String, String, bool)> = conn
+        .prepare_cached("SELECT id, username, display_name, role, active FROM users WHERE username = ?1")?
+        .query_row([normalize_username(username)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .optional()?;
     match found {
-        Some((user_id, username, display_name, role, true, phc)) if password_matches(password, &phc) => {
+        Some((user_id, username, display_name, role, true)) => {
             Ok(Actor::new(user_id, username, display_name, Role::parse(&role).unwrap_or(Role::Receptionist)))
         }
         _ => Err(Error::LoginFailed),
     }
+}
+
+/// The usernames of active accounts and whether there is any account at all (the
+/// accounts whose wrapping the key file may keep).
+pub fn active_usernames(conn: &Connection) -> Result<(Vec<String>, bool)> {
+    let any = count_users(conn)? > 0;
+    let mut stmt = conn.prepare_cached("SELECT username FROM users WHERE active = 1")?;
+    let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok((names, any))
 }

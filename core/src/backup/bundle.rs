@@ -12,6 +12,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::audit::{self, AuditHead};
 use crate::check;
 use crate::clock;
 use crate::db::{self, open_unlocked, DatabaseKey, KeyFile, DB_FILE, KEY_FILE, LATEST_VERSION};
@@ -67,6 +68,12 @@ pub fn make(data_dir: &Path, key: &DatabaseKey, dest: &Path, now: DateTime<Utc>)
         fs::create_dir(&partial)?;
         let mut manifest = snapshot(&data_dir.join(DB_FILE), key, &partial.join(DB_FILE), now)?;
         fs::copy(data_dir.join(KEY_FILE), partial.join(KEY_FILE))?;
+        // The copy's audit head is the snapshot's, so a restored clinic compares its log
+        // with the head it really had (the live file's may be newer).
+        let mut keys = KeyFile::load(&partial)?;
+        let head = AuditHead { entries: manifest.audit_entries, hash: manifest.audit_head.clone() };
+        keys.set_audit_head(&head, manifest.created_at.clone());
+        keys.save()?;
         for file in [DB_FILE, KEY_FILE] {
             let path = partial.join(file);
             fs::File::open(&path)?.sync_all()?;
@@ -154,11 +161,7 @@ fn snapshot(source: &Path, key: &DatabaseKey, copy: &Path, now: DateTime<Utc>) -
 /// The manifest's counts and audit head as `conn` sees the database now.
 fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Manifest> {
     let count = |table: &str| conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0));
-    let (audit_entries, audit_head) = conn.query_row(
-        "SELECT count(*), coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), ?1) FROM audit_log",
-        [crate::audit::GENESIS_HASH],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let head = audit::chain_head(conn)?;
     Ok(Manifest {
         format: BUNDLE_FORMAT,
         glabella_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -166,8 +169,8 @@ fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Manifest> {
         created_at: clock::iso(now),
         patients: count("patients")?,
         sessions: count("sessions")?,
-        audit_entries,
-        audit_head,
+        audit_entries: head.entries,
+        audit_head: head.hash,
         files: BTreeMap::new(),
     })
 }

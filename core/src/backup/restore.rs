@@ -104,6 +104,8 @@ pub struct Reopened {
 /// bundle unlocked with `unlock` (a password must be an active administrator's in
 /// the bundle), verified, swapped in, opened, and the restore audited in it.
 pub fn restore_and_open(data_dir: &Path, bundle: &Path, unlock: &Unlock, now: DateTime<Utc>) -> Result<Reopened> {
+    // Refused while another Glabella has the folder (this process's own desk shares it).
+    let _lock = db::lock_folder(data_dir)?;
     bundle::read_manifest(bundle)?;
     let key = bundle_key(bundle, unlock)?;
     if let Unlock::Password { username, .. } = unlock {

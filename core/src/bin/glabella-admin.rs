@@ -1,7 +1,9 @@
 //! `glabella-admin`: maintenance of a Glabella clinic without the app window.
-//! `demo-data` creates (or adds to) a demo clinic; `check` verifies the database and
-//! exits non-zero on any problem; `backup`, `verify-backup` and `restore` make, check
-//! and restore backup bundles. The database is encrypted, so commands that read an
+//! `demo-data` creates (or adds to) a demo clinic, holding the clinic folder's lock like
+//! the app does (so it is refused while the app has the clinic open); `check` verifies
+//! the database read-only (it may run beside the app) and exits non-zero on any
+//! problem; `backup`, `verify-backup` and `restore` make, check and restore backup
+//! bundles. The database is encrypted, so commands that read an
 //! existing clinic need a user's password (`--user`, with the password from
 //! `GLABELLA_PASSWORD` or a prompt) or the recovery key (`--recovery-key`, typed at a
 //! prompt or read from standard input — never from the command line, where it would
@@ -13,7 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use glabella_core::backup::{bundle, restore};
 use glabella_core::clinic::Clinic;
-use glabella_core::db::{self, DatabaseKey};
+use glabella_core::db::{self, DatabaseKey, KeyFile};
 use glabella_core::{check, demo, paths};
 
 #[derive(Parser)]
@@ -228,7 +230,12 @@ fn check(cli: &Cli, dir: &Path) -> Result<(), String> {
         println!("  not encrypted yet (from before version 2; the app encrypts it at setup)");
         check::check_unencrypted(&file)
     } else {
-        check::check(&file, &database_key(cli, dir)?)
+        let key = database_key(cli, dir)?;
+        // The head the key file recorded, to tell whether entries were cut from the end.
+        match KeyFile::load(dir).map_err(|e| e.to_string())?.audit_head() {
+            Some(mark) => check::check_against(&file, &key, &mark.head(), &format!("at {}", mark.recorded_at)),
+            None => check::check(&file, &key),
+        }
     }
     .map_err(|e| format!("the database cannot be read: {e}"))?;
     for line in &report.lines {

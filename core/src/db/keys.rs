@@ -39,6 +39,11 @@
 //!
 //! The key file is replaced atomically (temp file in the same folder, fsync, rename),
 //! so a crash leaves either the old or the new file, never half of one.
+//!
+//! Since format 2 the file also carries the audit log's last recorded head
+//! ([`AuditMark`]): how many entries the log had and the newest one's hash. It lives
+//! outside the database so that cutting the newest audit rows shows (see
+//! `audit::check_tail`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -53,13 +58,20 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::types::AuditHead;
 use crate::{Error, Result};
 
 /// The key file's name inside the data directory.
 pub const KEY_FILE: &str = "glabella.keys";
 
-/// The key file format this build writes and reads.
-const FORMAT: u32 = 1;
+/// The key file format this build writes. Format 1 (no recorded audit head) still
+/// reads; it is written as format 2 the next time the file is saved.
+const FORMAT: u32 = 2;
+/// The oldest format this build reads.
+const OLDEST_FORMAT: u32 = 1;
+/// The version bound into every wrapping's associated data. It stays 1 whatever the
+/// file's format, or every wrapping written before a format change would stop opening.
+const WRAPPING_VERSION: u32 = 1;
 const KEY_LEN: usize = 32;
 const SALT_LEN: usize = 16;
 const NONCE_LEN: usize = 24;
@@ -306,7 +318,7 @@ impl Wrapping {
 
 /// The associated data that binds a wrapping to its slot.
 fn aad(slot: &str) -> String {
-    format!("glabella.keys/{FORMAT}/{slot}")
+    format!("glabella.keys/{WRAPPING_VERSION}/{slot}")
 }
 
 fn user_slot(username: &str) -> String {
@@ -323,16 +335,47 @@ struct Stored {
     /// Keyed by the normalized username.
     users: BTreeMap<String, Wrapping>,
     recovery: Wrapping,
+    /// Absent in format 1 and until a head is first recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audit_head: Option<AuditMark>,
+}
+
+/// The audit log's head as last recorded in the key file: how many entries the log had
+/// (the newest entry's id, since ids run 1, 2, 3… in a log nobody cut), that entry's
+/// hash, and when it was recorded (UTC, ISO-8601).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuditMark {
+    pub entries: i64,
+    pub hash: String,
+    pub recorded_at: String,
+}
+
+impl AuditMark {
+    /// The recorded head as the audit module names it.
+    pub fn head(&self) -> AuditHead {
+        AuditHead { entries: self.entries, hash: self.hash.clone() }
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.entries < 0 || self.hash.len() != 64 || !self.hash.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Error::KeyFileInvalid("its recorded audit head is damaged.".into()));
+        }
+        Ok(())
+    }
 }
 
 /// The key file `glabella.keys`: the database key wrapped once per user and once with
-/// the recovery key. Changes are kept in memory until [`KeyFile::save`].
+/// the recovery key. Changes are kept in memory until [`KeyFile::save`]; to change the
+/// file safely, change a clone, save it, and only then keep the clone.
+#[derive(Clone)]
 pub struct KeyFile {
     path: PathBuf,
     users: BTreeMap<String, Wrapping>,
     recovery: Wrapping,
     /// The Argon2 parameters new wrappings get.
     kdf_params: KdfParams,
+    audit_head: Option<AuditMark>,
 }
 
 impl fmt::Debug for KeyFile {
@@ -370,12 +413,12 @@ impl KeyFile {
             .ok()
             .and_then(|v| v.get("format").and_then(|f| f.as_u64()));
         match format {
-            Some(f) if f > FORMAT as u64 => {
+            Some(f) if f > u64::from(FORMAT) => {
                 return Err(Error::KeyFileInvalid(format!(
                     "it was written by a newer version of Glabella (format {f}; this version reads format {FORMAT}). Please update Glabella."
                 )))
             }
-            Some(f) if f == FORMAT as u64 => {}
+            Some(f) if f >= u64::from(OLDEST_FORMAT) => {}
             _ => return Err(Error::KeyFileInvalid("it is damaged (not a Glabella key file).".into())),
         }
         let stored: Stored =
@@ -384,7 +427,16 @@ impl KeyFile {
             wrapping.validate(&format!("user \"{name}\""))?;
         }
         stored.recovery.validate("the recovery key")?;
-        Ok(KeyFile { path, users: stored.users, recovery: stored.recovery, kdf_params: KdfParams::RECOMMENDED })
+        if let Some(mark) = &stored.audit_head {
+            mark.validate()?;
+        }
+        Ok(KeyFile {
+            path,
+            users: stored.users,
+            recovery: stored.recovery,
+            kdf_params: KdfParams::RECOMMENDED,
+            audit_head: stored.audit_head,
+        })
     }
 
     /// Creates the key file of a new database in `data_dir`: a fresh database key,
@@ -418,6 +470,7 @@ impl KeyFile {
             users: BTreeMap::new(),
             recovery: Wrapping::seal(&key, &recovery.0[..], RECOVERY_SLOT, params)?,
             kdf_params: params,
+            audit_head: None,
         };
         file.set_user(username, password, &key)?;
         file.save()?;
@@ -487,6 +540,16 @@ impl KeyFile {
         self.users.remove(&normalize_username(username)).is_some()
     }
 
+    /// The audit head last recorded in this file, if any.
+    pub fn audit_head(&self) -> Option<&AuditMark> {
+        self.audit_head.as_ref()
+    }
+
+    /// Records the audit log's head (kept in memory until [`KeyFile::save`]).
+    pub fn set_audit_head(&mut self, head: &AuditHead, recorded_at: String) {
+        self.audit_head = Some(AuditMark { entries: head.entries, hash: head.hash.clone(), recorded_at });
+    }
+
     /// Replaces the recovery key with a new one (when the old one may have been seen),
     /// returning it to be shown once. The old recovery key stops working once saved.
     pub fn replace_recovery_key(&mut self, key: &DatabaseKey) -> Result<RecoveryKey> {
@@ -496,9 +559,19 @@ impl KeyFile {
     }
 
     /// Writes the key file atomically: a temp file in the same folder, flushed to disk,
-    /// renamed over the old one (and, on Unix, readable by the owner only).
+    /// renamed over the old one (and, on Unix, readable by the owner only). On failure
+    /// (`keys.not_saved`) the file on disk is the old one.
     pub fn save(&self) -> Result<()> {
-        let stored = Stored { format: FORMAT, users: self.users.clone(), recovery: self.recovery.clone() };
+        self.write_atomically().map_err(|e| Error::KeyFileNotSaved(e.to_string()))
+    }
+
+    fn write_atomically(&self) -> std::io::Result<()> {
+        let stored = Stored {
+            format: FORMAT,
+            users: self.users.clone(),
+            recovery: self.recovery.clone(),
+            audit_head: self.audit_head.clone(),
+        };
         let mut json = serde_json::to_vec_pretty(&stored).expect("the key file serializes");
         json.push(b'\n');
         let dir = self.path.parent().unwrap_or(Path::new("."));

@@ -13,7 +13,8 @@
 //! `temp_store = MEMORY` on every connection, in case a build ever differs.
 //! `cipher_memory_security` (wiping freed memory) stays at SQLCipher's default, off:
 //! the goal is data at rest, and the option slows every query. Where the key comes from
-//! is [`keys`].
+//! is [`keys`]. Who may open the folder at all (one process at a time, no network
+//! drive) is [`lock`].
 //!
 //! Nobody gets a `&mut Connection`: reads go through [`Db::read`] and writes through
 //! [`Db::write`], which opens an IMMEDIATE transaction, commits when the closure returns
@@ -22,6 +23,7 @@
 //! lets readers see the last committed state while a write is in progress).
 
 pub mod keys;
+pub mod lock;
 mod migrations;
 mod plaintext;
 
@@ -35,6 +37,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 use crate::clock::SharedClock;
 use crate::{Error, Result};
 pub use keys::{DatabaseKey, KdfParams, KeyFile, RecoveryKey, KEY_FILE};
+pub use lock::{linux_network_fs, lock_folder, macos_network_fs, FolderLock, LOCK_FILE};
 pub use migrations::{schema_version, LATEST_VERSION};
 pub use plaintext::{encrypt_plaintext, is_plaintext};
 

@@ -228,6 +228,16 @@ export type AppStatus = {
 	locked: boolean,
 	/**  Seconds of inactivity after which the app locks. */
 	idleLockSeconds: number,
+	/**
+	 *  Why the clinic folder cannot be used — another Glabella has it open, or it is
+	 *  on a network drive — shown in place of setup and sign-in.
+	 */
+	folderProblem: string | null,
+	/**
+	 *  For those who may read the audit log: entries missing from its end since the
+	 *  head last recorded in the key file, as found when the clinic opened.
+	 */
+	auditWarning: string | null,
 };
 
 /**  The total of one product in one area. */
