@@ -50,11 +50,7 @@ fn emergency_accesses(c: &Connection, actor: &Actor) -> Result<Vec<Notice>> {
          ORDER BY id",
     )?;
     let rows = stmt.query_map([actor.user_id], |r| {
-        Ok(Notice {
-            kind: "emergencyAccess".into(),
-            message: format!("The recovery key was used to open the clinic: {}.", r.get::<_, String>(1)?),
-            at: Some(r.get(0)?),
-        })
+        Ok(Notice { kind: "emergencyAccess".into(), message: r.get(1)?, at: Some(r.get(0)?) })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

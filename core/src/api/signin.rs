@@ -511,7 +511,7 @@ impl Desk {
             .ok_or_else(|| Error::invalid("userId", "Choose one of the clinic's active administrators."))?;
         let actor = Actor::new(admin.id, admin.username, admin.display_name, crate::auth::Role::Admin);
         clinic.reset_password(&actor, actor.user_id, password)?;
-        let described = format!("the recovery key gave {} ({}) a new password", actor.display_name, actor.username);
+        let described = format!("The recovery key gave {} ({}) a new password.", actor.display_name, actor.username);
         // No login entry: the emergency access stands for it, so this administrator's
         // next sign-in still shows the banner (see `api::notices`).
         clinic.db().write(|tx| {
