@@ -64,6 +64,9 @@ use crate::db::{self, DatabaseKey, FolderLock, KeyFile, RecoveryKey, DB_FILE};
 use crate::printing::{Printer, SPOOL_DIR};
 use crate::{Db, Error, Result};
 
+/// Where setup keeps the new key file until the first admin is committed.
+const SETUP_DIR: &str = ".setup";
+
 /// An open clinic.
 pub struct Clinic {
     db: Db,
@@ -114,33 +117,43 @@ impl Clinic {
         settings::validated(clinic)?;
         users::validate_new_user(&admin)?;
         let lock = db::lock_folder(dir)?;
+        if KeyFile::exists(dir) {
+            return Err(Error::KeyFileExists(dir.display().to_string()));
+        }
+        // A setup cut short (a crash, a pulled plug) left its files: kept aside, never
+        // deleted, and this setup starts afresh.
+        if dir.join(SETUP_DIR).exists() {
+            db::move_aside(dir, "interrupted-setup", &[SETUP_DIR], clock::SystemClock.now())?;
+        }
         let fresh = !dir.join(DB_FILE).exists();
-        let (keys, key, recovery_key) = KeyFile::create_with_params(dir, &admin.username, &admin.password, kdf)?;
-        match Clinic::finish_setup(dir, clinic, &admin, keys, key, lock) {
+        let staging = dir.join(SETUP_DIR);
+        let (_, key, recovery_key) = KeyFile::create_with_params(&staging, &admin.username, &admin.password, kdf)?;
+        match Clinic::finish_setup(dir, clinic, &admin, kdf, key, lock) {
             Ok((clinic, admin)) => Ok(SetUp { clinic, admin, recovery_key }),
             Err(e) => {
-                // A key file without its first admin would lock the folder for good (its
-                // recovery key was never shown): on a fresh folder, setup is undone so it
-                // can be tried again. A database from before encryption is kept as the
-                // failure left it, with the key file that may now be needed to open it.
+                // Undone on a fresh folder, so setup can be tried again. A database from
+                // before encryption is kept as the failure left it, with the staged key
+                // file that may now be needed to open it (set aside by the next try).
                 if fresh {
-                    for file in
-                        [db::KEY_FILE.to_string(), DB_FILE.into(), format!("{DB_FILE}-wal"), format!("{DB_FILE}-shm")]
-                    {
+                    for file in [DB_FILE.to_string(), format!("{DB_FILE}-wal"), format!("{DB_FILE}-shm")] {
                         let _ = std::fs::remove_file(dir.join(file));
                     }
+                    let _ = std::fs::remove_dir_all(&staging);
                 }
                 Err(e)
             }
         }
     }
 
-    /// The part of setup after the key file exists: the database and its first rows.
+    /// The part of setup after the key file is staged: the database and its first rows,
+    /// then the key file moved into place. Until that rename the folder is not set up,
+    /// so a crash at any step leaves a folder that asks for setup again, never a key
+    /// file without its first admin (whose recovery key was never shown).
     fn finish_setup(
         dir: &Path,
         clinic: &ClinicSettings,
         admin: &NewUser,
-        keys: KeyFile,
+        kdf: KdfParams,
         key: DatabaseKey,
         lock: Arc<FolderLock>,
     ) -> Result<(Clinic, Actor)> {
@@ -160,6 +173,11 @@ impl Clinic {
             audit::record(tx, &actor.audit(Action::Login).on(entity::USER, actor.user_id))?;
             Ok(actor)
         })?;
+        std::fs::rename(dir.join(SETUP_DIR).join(db::KEY_FILE), dir.join(db::KEY_FILE))?;
+        db::sync_dir(dir);
+        let _ = std::fs::remove_dir(dir.join(SETUP_DIR));
+        let mut keys = KeyFile::load(dir)?;
+        keys.set_kdf_params(kdf)?;
         let clinic = Clinic::new(db, key, keys, lock)?;
         clinic.record_audit_head_after_change();
         Ok((clinic, actor))

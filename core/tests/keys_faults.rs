@@ -283,3 +283,33 @@ fn a_failed_setup_on_a_fresh_folder_is_undone_so_it_can_be_tried_again() {
     drop(set_up.clinic);
     assert!(opens(dir.path(), "avery", ADMIN_PASSWORD));
 }
+
+#[test]
+fn a_setup_cut_short_before_its_key_file_was_in_place_asks_for_setup_again_and_keeps_what_it_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = ClinicSettings {
+        clinic_name: "Fault Clinic".into(),
+        clinic_address: String::new(),
+        clinic_phone: String::new(),
+        idle_lock_minutes: 10,
+    };
+    let admin = account("avery", Role::Admin, ADMIN_PASSWORD);
+    // What a crash after the first admin's commit, before the key file's rename, leaves:
+    // the database and the key file still in setup's staging folder.
+    drop(Clinic::setup_with(dir.path(), &settings, &admin, KdfParams::INSECURE_FAST).unwrap());
+    std::fs::create_dir(dir.path().join(".setup")).unwrap();
+    std::fs::rename(dir.path().join(KEY_FILE), dir.path().join(".setup").join(KEY_FILE)).unwrap();
+
+    assert!(!Clinic::is_set_up(dir.path()), "the app offers setup again, not a sign-in nobody can pass");
+    let again = account("blair", Role::Admin, "another passphrase");
+    drop(Clinic::setup_with(dir.path(), &settings, &again, KdfParams::INSECURE_FAST).unwrap());
+    assert!(opens(dir.path(), "blair", "another passphrase"));
+    let aside: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("interrupted-setup-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "what the cut-short setup left is kept");
+    assert!(aside[0].join(DB_FILE).is_file() && aside[0].join(".setup").join(KEY_FILE).is_file());
+}

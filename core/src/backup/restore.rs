@@ -71,19 +71,7 @@ pub fn restore(data_dir: &Path, bundle: &Path, key: &DatabaseKey, now: DateTime<
         fs::copy(bundle.join(file), temp)?;
         fs::File::open(temp)?.sync_all()?;
     }
-    let names = [DB_FILE.to_string(), format!("{DB_FILE}-wal"), format!("{DB_FILE}-shm"), KEY_FILE.to_string()];
-    let present: Vec<&String> = names.iter().filter(|f| data_dir.join(f).exists()).collect();
-    let moved_aside = if present.is_empty() {
-        None
-    } else {
-        let aside = free_folder(data_dir, now);
-        fs::create_dir(&aside)?;
-        for file in &present {
-            fs::rename(data_dir.join(file), aside.join(file))?;
-        }
-        db::sync_dir(&aside);
-        Some(aside)
-    };
+    let moved_aside = db::move_aside(data_dir, "before-restore", &[], now)?;
     for (temp, live) in &incoming {
         fs::rename(temp, live)?;
     }
@@ -133,16 +121,4 @@ pub fn restore_and_open(data_dir: &Path, bundle: &Path, unlock: &Unlock, now: Da
         audit::record(tx, &entry.on(entity::SETTING, "backup").described(described)).map(drop)
     })?;
     Ok(Reopened { clinic, actor, restored })
-}
-
-/// `before-restore-<time>` (with `-2`, `-3`… if taken) inside `data_dir`.
-fn free_folder(data_dir: &Path, now: DateTime<Utc>) -> PathBuf {
-    let base = format!("before-restore-{}", now.format("%Y%m%d-%H%M%S"));
-    let mut path = data_dir.join(&base);
-    let mut n = 1;
-    while path.exists() {
-        n += 1;
-        path = data_dir.join(format!("{base}-{n}"));
-    }
-    path
 }

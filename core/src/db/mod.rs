@@ -22,6 +22,7 @@
 //! the file. Reads use their own connection so a long write does not block search (WAL
 //! lets readers see the last committed state while a write is in progress).
 
+mod aside;
 pub mod keys;
 pub mod lock;
 mod migrations;
@@ -36,6 +37,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 
 use crate::clock::SharedClock;
 use crate::{Error, Result};
+pub use aside::move_aside;
 pub use keys::{DatabaseKey, KdfParams, KeyFile, RecoveryKey, KEY_FILE};
 pub use lock::{linux_network_fs, lock_folder, macos_network_fs, FolderLock, LOCK_FILE};
 pub use migrations::{schema_version, LATEST_VERSION};
