@@ -489,14 +489,7 @@ impl Desk {
     /// key has proved right.
     pub fn recovery_admins(&self, recovery_key: &str) -> Result<Vec<AdminAccount>> {
         let clinic = self.open_with_recovery(recovery_key)?;
-        clinic.db().read(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT id, username, display_name FROM users WHERE role = 'admin' AND active ORDER BY display_name",
-            )?;
-            let rows = stmt
-                .query_map([], |r| Ok(AdminAccount { id: r.get(0)?, username: r.get(1)?, display_name: r.get(2)? }))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        active_admins(&clinic)
     }
 
     /// Gives administrator `user_id` the new password `password` with the recovery key
@@ -504,8 +497,7 @@ impl Desk {
     /// their next sign-in.
     pub fn recover_access(&self, recovery_key: &str, user_id: i64, password: &str) -> Result<Actor> {
         let clinic = self.open_with_recovery(recovery_key)?;
-        let admin = self
-            .recovery_admins(recovery_key)?
+        let admin = active_admins(&clinic)?
             .into_iter()
             .find(|a| a.id == user_id)
             .ok_or_else(|| Error::invalid("userId", "Choose one of the clinic's active administrators."))?;
@@ -531,4 +523,16 @@ impl Desk {
     pub fn clinic(&self) -> Option<Arc<Clinic>> {
         self.inner().clinic.clone()
     }
+}
+
+/// The clinic's active administrators, by name.
+fn active_admins(clinic: &Clinic) -> Result<Vec<AdminAccount>> {
+    clinic.db().read(|c| {
+        let mut stmt = c.prepare_cached(
+            "SELECT id, username, display_name FROM users WHERE role = 'admin' AND active ORDER BY display_name",
+        )?;
+        let rows =
+            stmt.query_map([], |r| Ok(AdminAccount { id: r.get(0)?, username: r.get(1)?, display_name: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
