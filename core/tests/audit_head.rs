@@ -2,12 +2,13 @@
 //! head, and both opening the clinic and `glabella-admin check` report entries cut
 //! from the end since, naming how many.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use glabella_core::audit::{self, chain_head, verify_chain, Action, AuditHead, ChainStatus, TailProblem, GENESIS_HASH};
-use glabella_core::auth::settings::ClinicSettings;
 use glabella_core::auth::users::NewUser;
 use glabella_core::auth::Role;
 use glabella_core::clinic::Clinic;
@@ -21,12 +22,7 @@ const PASSWORD: &str = "owner passphrase";
 /// head), then closed it. Returns the folder, the recovery key and the recorded head.
 fn clinic_with_recorded_head() -> (tempfile::TempDir, String, AuditHead) {
     let dir = tempfile::tempdir().unwrap();
-    let settings = ClinicSettings {
-        clinic_name: "Chain Clinic".into(),
-        clinic_address: String::new(),
-        clinic_phone: String::new(),
-        idle_lock_minutes: 10,
-    };
+    let settings = common::desk::settings();
     let admin = NewUser {
         username: "avery".into(),
         display_name: "Avery Admin".into(),

@@ -3,12 +3,13 @@
 //! whose folder is held elsewhere says so instead of offering sign-in, and recovers
 //! once the other copy is gone. `check` reads only and may run beside the app.
 
+mod common;
+
 use std::fs::File;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use glabella_core::api::signin::Desk;
-use glabella_core::auth::settings::ClinicSettings;
 use glabella_core::auth::users::NewUser;
 use glabella_core::auth::Role;
 use glabella_core::clinic::Clinic;
@@ -19,12 +20,7 @@ const PASSWORD: &str = "owner passphrase";
 const IN_USE: &str = "Glabella is already open on this computer's clinic folder";
 
 fn set_up(dir: &Path) -> Clinic {
-    let settings = ClinicSettings {
-        clinic_name: "Lock Clinic".into(),
-        clinic_address: String::new(),
-        clinic_phone: String::new(),
-        idle_lock_minutes: 10,
-    };
+    let settings = common::desk::settings();
     let admin = NewUser {
         username: "avery".into(),
         display_name: "Avery Admin".into(),

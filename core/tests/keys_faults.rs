@@ -10,10 +10,11 @@
 //! save (each copied while the clinic had them flushed), then the clinic is opened from
 //! disk the way the app opens it at the next start.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use glabella_core::audit::{self, AuditFilter};
-use glabella_core::auth::settings::ClinicSettings;
 use glabella_core::auth::users::NewUser;
 use glabella_core::auth::{Actor, Role};
 use glabella_core::clinic::Clinic;
@@ -36,12 +37,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let settings = ClinicSettings {
-        clinic_name: "Fault Clinic".into(),
-        clinic_address: String::new(),
-        clinic_phone: String::new(),
-        idle_lock_minutes: 10,
-    };
+    let settings = common::desk::settings();
     let set_up = Clinic::setup_with(
         dir.path(),
         &settings,
@@ -264,12 +260,7 @@ fn a_crash_after_a_deactivation_commits_before_the_save_keeps_the_account_out() 
 #[test]
 fn a_failed_setup_on_a_fresh_folder_is_undone_so_it_can_be_tried_again() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = ClinicSettings {
-        clinic_name: "Fault Clinic".into(),
-        clinic_address: String::new(),
-        clinic_phone: String::new(),
-        idle_lock_minutes: 10,
-    };
+    let settings = common::desk::settings();
     let admin = account("avery", Role::Admin, ADMIN_PASSWORD);
     // The database cannot be opened in WAL mode: its -wal file's name is taken by a folder.
     let in_the_way = dir.path().join(format!("{DB_FILE}-wal"));
@@ -287,12 +278,7 @@ fn a_failed_setup_on_a_fresh_folder_is_undone_so_it_can_be_tried_again() {
 #[test]
 fn a_setup_cut_short_before_its_key_file_was_in_place_asks_for_setup_again_and_keeps_what_it_left() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = ClinicSettings {
-        clinic_name: "Fault Clinic".into(),
-        clinic_address: String::new(),
-        clinic_phone: String::new(),
-        idle_lock_minutes: 10,
-    };
+    let settings = common::desk::settings();
     let admin = account("avery", Role::Admin, ADMIN_PASSWORD);
     // What a crash after the first admin's commit, before the key file's rename, leaves:
     // the database and the key file still in setup's staging folder.

@@ -442,23 +442,22 @@ impl Desk {
     /// yet (see [`Desk::recover_access`]).
     pub fn restore_backup(&self, id: &str, unlock: &RestoreUnlock) -> Result<RestoreResult> {
         let bundle = self.bundle_path(id)?;
-        bundle::read_manifest(&bundle)?;
         let how = match &unlock.recovery_key {
             Some(text) => restore::Unlock::RecoveryKey(text),
             None => restore::Unlock::Password { username: &unlock.username, password: &unlock.password },
         };
+        // Unlocked before the clinic closes, so a wrong password changes nothing; a
+        // password counts towards the sign-in throttle.
         if unlock.recovery_key.is_none() {
             std::thread::sleep(self.inner().throttle.delay(&unlock.username));
-            // Unlocked before the clinic closes, so a wrong password changes nothing.
-            if let Err(e) = restore::bundle_key(&bundle, &how) {
-                if let Error::LoginFailed = e {
-                    self.inner().throttle.failed(&unlock.username);
-                }
-                return Err(e);
-            }
         }
+        let key = restore::unlock(&bundle, &how).inspect_err(|e| {
+            if matches!(e, Error::LoginFailed) {
+                self.inner().throttle.failed(&unlock.username);
+            }
+        })?;
         self.close_clinic()?;
-        let reopened = restore::restore_and_open(&self.dir, &bundle, &how, self.clock.now())?;
+        let reopened = restore::restore_and_open(&self.dir, &bundle, &key, &how, self.clock.now())?;
         let clinic = self.open(reopened.clinic);
         let mut inner = self.inner();
         inner.clinic = Some(clinic);

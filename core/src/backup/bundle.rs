@@ -59,7 +59,8 @@ pub fn make(data_dir: &Path, key: &DatabaseKey, dest: &Path, now: DateTime<Utc>)
     if !dest.is_dir() {
         return Err(folder_unavailable(dest, std::io::ErrorKind::NotFound.into()));
     }
-    let name = free_name(dest, now);
+    let done = db::free_path(dest, &format!("{BUNDLE_PREFIX}{}", now.format("%Y%m%d-%H%M%S%3f")));
+    let name = done.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let partial = dest.join(format!(".{name}{PARTIAL_SUFFIX}"));
     let result = (|| {
         if partial.exists() {
@@ -84,7 +85,6 @@ pub fn make(data_dir: &Path, key: &DatabaseKey, dest: &Path, now: DateTime<Utc>)
         fs::write(partial.join(MANIFEST_FILE), json)?;
         fs::File::open(partial.join(MANIFEST_FILE))?.sync_all()?;
         db::sync_dir(&partial);
-        let done = dest.join(&name);
         fs::rename(&partial, &done)?;
         db::sync_dir(dest);
         Ok(done)
@@ -118,18 +118,6 @@ fn folder_unavailable(dest: &Path, e: std::io::Error) -> Error {
         }
     };
     Error::Io(std::io::Error::other(format!("The backup folder {} {why}", dest.display())))
-}
-
-/// `glabella-backup-<time>`, with `-2`, `-3`… when a bundle of that second exists.
-fn free_name(dest: &Path, now: DateTime<Utc>) -> String {
-    let base = format!("{BUNDLE_PREFIX}{}", now.format("%Y%m%d-%H%M%S%3f"));
-    let mut name = base.clone();
-    let mut n = 1;
-    while dest.join(&name).exists() {
-        n += 1;
-        name = format!("{base}-{n}");
-    }
-    name
 }
 
 /// Copies the database at `source` into the new file `copy` and returns the manifest

@@ -252,12 +252,12 @@ pub fn status(clinic: &Clinic, actor: &Actor) -> Result<BackupStatus> {
     actor.require(Permission::ManageSettings)?;
     let now = clinic.now();
     let dir = clinic.dir();
-    let (folder, recent, last_good, last_try) = clinic.db().read(|c| {
+    let (folder, recent, last_good, last_try, overdue) = clinic.db().read(|c| {
         let recent = c
             .prepare_cached(&format!("SELECT {RUN_COLUMNS} FROM backup_runs ORDER BY id DESC LIMIT 20"))?
             .query_map([], run_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok((chosen_folder(c)?, recent, last_time(c, true)?, last_time(c, false)?))
+        Ok((chosen_folder(c)?, recent, last_time(c, true)?, last_time(c, false)?, overdue(c, now)?))
     })?;
     let local = local_folder(&dir);
     let mut failures: Vec<BackupRun> = Vec::new();
@@ -281,7 +281,7 @@ pub fn status(clinic: &Clinic, actor: &Actor) -> Result<BackupStatus> {
         kept_local: bundle::list(&local).len() as u32,
         kept_in_folder: folder.as_deref().map(|f| bundle::list(f).len() as u32),
         next_at: clock::iso(next.max(now)),
-        overdue: clinic.db().read(|c| overdue(c, now))?,
+        overdue,
         recent,
     })
 }

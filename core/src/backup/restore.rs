@@ -31,9 +31,21 @@ pub fn bundle_key(bundle: &Path, unlock: &Unlock) -> Result<DatabaseKey> {
     }
 }
 
+/// The key to restore `bundle` with: its manifest readable and not from a newer
+/// Glabella, the key unwrapped from its key file, and (with a password) the person an
+/// active administrator in the bundle. Nothing is touched.
+pub fn unlock(bundle: &Path, unlock: &Unlock) -> Result<DatabaseKey> {
+    bundle::read_manifest(bundle)?;
+    let key = bundle_key(bundle, unlock)?;
+    if let Unlock::Password { username, .. } = unlock {
+        require_admin(bundle, &key, username)?;
+    }
+    Ok(key)
+}
+
 /// Refuses (`validation` on `username`) unless `username` is an active administrator
 /// in the bundle: only they may restore with a password.
-pub fn require_admin(bundle: &Path, key: &DatabaseKey, username: &str) -> Result<()> {
+fn require_admin(bundle: &Path, key: &DatabaseKey, username: &str) -> Result<()> {
     let conn = db::open_unlocked(&bundle.join(DB_FILE), OpenFlags::SQLITE_OPEN_READ_ONLY, Some(key))?;
     let admin: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1 AND role = 'admin' AND active)",
@@ -66,14 +78,14 @@ pub fn restore(data_dir: &Path, bundle: &Path, key: &DatabaseKey, now: DateTime<
     }
     fs::create_dir_all(data_dir)?;
     // The copies go in beside the live files first, so the swap is renames only.
-    let incoming = [DB_FILE, KEY_FILE].map(|f| (data_dir.join(format!("{f}.restoring")), data_dir.join(f)));
-    for ((temp, _), file) in incoming.iter().zip([DB_FILE, KEY_FILE]) {
-        fs::copy(bundle.join(file), temp)?;
-        fs::File::open(temp)?.sync_all()?;
+    let temp = |file: &str| data_dir.join(format!("{file}.restoring"));
+    for file in [DB_FILE, KEY_FILE] {
+        fs::copy(bundle.join(file), temp(file))?;
+        fs::File::open(temp(file))?.sync_all()?;
     }
     let moved_aside = db::move_aside(data_dir, "before-restore", &[], now)?;
-    for (temp, live) in &incoming {
-        fs::rename(temp, live)?;
+    for file in [DB_FILE, KEY_FILE] {
+        fs::rename(temp(file), data_dir.join(file))?;
     }
     db::sync_dir(data_dir);
     Ok(Restored { manifest: verification.manifest, moved_aside })
@@ -88,19 +100,20 @@ pub struct Reopened {
     pub restored: Restored,
 }
 
-/// The whole restore of `bundle` into `data_dir`, whose clinic must be closed: the
-/// bundle unlocked with `unlock` (a password must be an active administrator's in
-/// the bundle), verified, swapped in, opened, and the restore audited in it.
-pub fn restore_and_open(data_dir: &Path, bundle: &Path, unlock: &Unlock, now: DateTime<Utc>) -> Result<Reopened> {
+/// The whole restore of `bundle` into `data_dir`, whose clinic must be closed, with the
+/// `key` that [`unlock`] gave for `how`: verified, swapped in, opened (signing the
+/// administrator in with a password), and the restore audited in it.
+pub fn restore_and_open(
+    data_dir: &Path,
+    bundle: &Path,
+    key: &DatabaseKey,
+    how: &Unlock,
+    now: DateTime<Utc>,
+) -> Result<Reopened> {
     // Refused while another Glabella has the folder (this process's own desk shares it).
     let _lock = db::lock_folder(data_dir)?;
-    bundle::read_manifest(bundle)?;
-    let key = bundle_key(bundle, unlock)?;
-    if let Unlock::Password { username, .. } = unlock {
-        require_admin(bundle, &key, username)?;
-    }
-    let restored = restore(data_dir, bundle, &key, now)?;
-    let (clinic, actor) = match unlock {
+    let restored = restore(data_dir, bundle, key, now)?;
+    let (clinic, actor) = match how {
         Unlock::Password { username, password } => {
             let (clinic, actor) = Clinic::sign_in(data_dir, username, password)?;
             (clinic, Some(actor))

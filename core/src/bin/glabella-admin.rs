@@ -169,8 +169,10 @@ fn verify_backup(cli: &Cli, bundle_dir: &Path) -> Result<(), String> {
 
 fn restore(cli: &Cli, dir: &Path, bundle_dir: &Path) -> Result<(), String> {
     let secret = secret(cli)?;
-    let reopened =
-        restore::restore_and_open(dir, bundle_dir, &secret.unlock(), chrono::Utc::now()).map_err(|e| e.to_string())?;
+    let how = secret.unlock();
+    let reopened = restore::unlock(bundle_dir, &how)
+        .and_then(|key| restore::restore_and_open(dir, bundle_dir, &key, &how, chrono::Utc::now()))
+        .map_err(|e| e.to_string())?;
     println!("Restored the backup made at {} into {}", reopened.restored.manifest.created_at, dir.display());
     if let Some(aside) = &reopened.restored.moved_aside {
         println!("The data from before the restore was moved to {}", aside.display());

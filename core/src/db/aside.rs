@@ -20,13 +20,7 @@ pub fn move_aside(dir: &Path, prefix: &str, extra: &[&str], now: DateTime<Utc>) 
     if present.is_empty() {
         return Ok(None);
     }
-    let base = format!("{prefix}-{}", now.format("%Y%m%d-%H%M%S"));
-    let mut aside = dir.join(&base);
-    let mut n = 1;
-    while aside.exists() {
-        n += 1;
-        aside = dir.join(format!("{base}-{n}"));
-    }
+    let aside = free_path(dir, &format!("{prefix}-{}", now.format("%Y%m%d-%H%M%S")));
     fs::create_dir(&aside)?;
     for file in present {
         fs::rename(dir.join(file), aside.join(file))?;
@@ -34,4 +28,15 @@ pub fn move_aside(dir: &Path, prefix: &str, extra: &[&str], now: DateTime<Utc>) 
     sync_dir(&aside);
     sync_dir(dir);
     Ok(Some(aside))
+}
+
+/// `dir/base`, or `dir/base-2`, `-3`… when that name is taken.
+pub fn free_path(dir: &Path, base: &str) -> PathBuf {
+    let mut path = dir.join(base);
+    let mut n = 1;
+    while path.exists() {
+        n += 1;
+        path = dir.join(format!("{base}-{n}"));
+    }
+    path
 }

@@ -37,7 +37,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 
 use crate::clock::SharedClock;
 use crate::{Error, Result};
-pub use aside::move_aside;
+pub use aside::{free_path, move_aside};
 pub use keys::{DatabaseKey, KdfParams, KeyFile, RecoveryKey, KEY_FILE};
 pub use lock::{linux_network_fs, lock_folder, macos_network_fs, FolderLock, LOCK_FILE};
 pub use migrations::{schema_version, LATEST_VERSION};
