@@ -49,6 +49,9 @@ fn setup(dir: &Path) -> Result<(), String> {
         clinic_address: String::new(),
         clinic_phone: String::new(),
         idle_lock_minutes: 10,
+        time_zone: "".into(),
+        date_format: Default::default(),
+        time_format: Default::default(),
     };
     let owner = NewUser {
         username: USER.into(),

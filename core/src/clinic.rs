@@ -52,12 +52,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono_tz::Tz;
 use rusqlite::Connection;
 
 use crate::audit::{self, entity, Action, NewEntry, TailProblem};
 use crate::auth::settings::{self, ClinicSettings};
 use crate::auth::users::{self, NewUser, User};
 use crate::auth::{Actor, Permission, Role};
+use crate::calendar;
 use crate::clock::{self, Clock};
 use crate::db::keys::KdfParams;
 use crate::db::{self, DatabaseKey, FolderLock, KeyFile, RecoveryKey, DB_FILE};
@@ -257,9 +259,14 @@ impl Clinic {
         self.db.clock().now()
     }
 
+    /// The clinic's time zone (its setting; the computer's if it cannot be read).
+    pub fn zone(&self) -> Tz {
+        self.db.read(calendar::zone).unwrap_or_else(|_| calendar::computer_zone())
+    }
+
     /// The clinic's local date by its clock.
     pub fn today(&self) -> NaiveDate {
-        clock::local_date(self.now())
+        calendar::local_date(self.now(), self.zone())
     }
 
     /// Minutes without activity after which a desk locks (a clinic setting).

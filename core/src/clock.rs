@@ -11,7 +11,7 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use chrono::{DateTime, Duration, Local, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::Connection;
 
@@ -113,9 +113,4 @@ pub fn now_iso(conn: &Connection) -> Result<String> {
 /// An instant as stored: UTC ISO-8601 with milliseconds.
 pub fn iso(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// The clinic's local date at `at` (the computer's time zone).
-pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&Local).date_naive()
 }

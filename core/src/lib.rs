@@ -4,11 +4,13 @@
 //!
 //! Layers, lowest first; nothing imports a layer above it (a test checks this):
 //! 1. plain parts with no crate imports but the error: `error`, `types`, `text`,
-//!    `csv`, `markdown`, `clock`, `paths`, `printing`;
+//!    `csv`, `markdown`, `clock`, `calendar` (the clinic's time zone and date formats),
+//!    `paths`, `printing`;
 //! 2. `db` (connections, key file, migrations), then `files` (saving exports);
 //! 3. `audit`, then `auth` (roles, accounts, settings, the sign-in throttle);
 //! 4. the features: `patients`; `products` → `stock` → `sessions`; `articles`;
-//!    `handouts` (on sessions and articles);
+//!    `handouts` (on sessions and articles); `booking` (hours, rooms, the appointment
+//!    book, the recall calls; on sessions);
 //! 5. `clinic` (the open database with its key file) and `check` (the health check),
 //!    then `demo` (generated clinics) and `backup` (verified bundles, restore);
 //! 6. `api`, the front door: one function per operation the UI can call.
@@ -18,6 +20,8 @@ pub mod articles;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod booking;
+pub mod calendar;
 pub mod check;
 pub mod clinic;
 pub mod clock;

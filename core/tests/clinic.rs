@@ -25,6 +25,9 @@ fn settings() -> ClinicSettings {
         clinic_address: String::new(),
         clinic_phone: String::new(),
         idle_lock_minutes: 10,
+        time_zone: "Europe/London".into(),
+        date_format: Default::default(),
+        time_format: Default::default(),
     }
 }
 

@@ -14,6 +14,11 @@ use glabella_core::audit::AuditFilter;
 use glabella_core::auth::settings::ClinicSettings;
 use glabella_core::auth::users::NewUser;
 use glabella_core::auth::{Actor, Role};
+use glabella_core::booking::book::BookingForm;
+use glabella_core::booking::calls::{CallForm, CallListQuery, CallOutcome};
+use glabella_core::booking::setup::DayHours;
+use glabella_core::booking::views::Columns;
+use glabella_core::booking::{AppointmentKind, CancelReason, Status};
 use glabella_core::clinic::Clinic;
 use glabella_core::db::keys::KdfParams;
 use glabella_core::files::SaveDialog;
@@ -46,6 +51,8 @@ const INJECTOR: &[Role] = &[Role::Injector];
 const WRITERS: &[Role] = &[Role::Admin, Role::Injector];
 /// Reading clinical records, stock and recalls.
 const CLINICAL: &[Role] = &[Role::Admin, Role::Injector];
+/// The front desk: booking, checking in, the recall calls.
+const DESK: &[Role] = &[Role::Admin, Role::Receptionist];
 
 /// Session 1 is signed (to amend), session 2 a draft; both of patient 1, from vial 1.
 const SIGNED: i64 = 1;
@@ -62,6 +69,21 @@ fn draft_form() -> SessionForm {
         notes: String::new(),
         follow_up_date: String::new(),
         next_due_date: String::new(),
+    }
+}
+
+/// A booking of patient 1 with Ines (user 2), well in the future and outside any hours.
+fn booking_form(minute: u32) -> BookingForm {
+    BookingForm {
+        patient_id: 1,
+        injector_id: 2,
+        room_id: None,
+        kind: AppointmentKind::Neurotoxin,
+        date: "2099-01-04".into(),
+        time: format!("06:{minute:02}"),
+        minutes: 5,
+        note: String::new(),
+        book_anyway: true,
     }
 }
 
@@ -151,6 +173,50 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
     ("sessions::save_session", INJECTOR, |c, a| api::sessions::save_session(c, a, DRAFT, &draft_form()).map(drop)),
     ("sessions::sign_session", INJECTOR, |c, a| api::sessions::sign_session(c, a, DRAFT, &draft_form()).map(drop)),
     ("sessions::amend_session", INJECTOR, |c, a| api::sessions::amend_session(c, a, SIGNED, "why", "what").map(drop)),
+    ("booking::get_booking_setup", ALL, |c, a| api::booking::get_booking_setup(c, a).map(drop)),
+    ("booking::save_opening_hours", ADMIN, |c, a| {
+        let day = Some(DayHours { opens: "09:00".into(), closes: "17:00".into() });
+        api::booking::save_opening_hours(c, a, &[day.clone(), day.clone(), day.clone(), day.clone(), day, None, None])
+            .map(drop)
+    }),
+    ("booking::save_injector_hours", ADMIN, |c, a| api::booking::save_injector_hours(c, a, 2, None).map(drop)),
+    ("booking::add_room", ADMIN, |c, a| api::booking::add_room(c, a, &format!("Room {}", fastrand::u32(..))).map(drop)),
+    ("booking::rename_room", ADMIN, |c, a| {
+        api::booking::rename_room(c, a, 1, &format!("Room {}", fastrand::u32(..))).map(drop)
+    }),
+    ("booking::set_room_retired", ADMIN, |c, a| api::booking::set_room_retired(c, a, 1, false).map(drop)),
+    ("booking::save_appointment_lengths", ADMIN, |c, a| api::booking::save_appointment_lengths(c, a, &[]).map(drop)),
+    ("appointments::day_view", ALL, |c, a| api::appointments::day_view(c, a, "", Columns::Injectors).map(drop)),
+    ("appointments::week_view", ALL, |c, a| api::appointments::week_view(c, a, "", 2).map(drop)),
+    ("appointments::today_list", ALL, |c, a| api::appointments::today_list(c, a, None).map(drop)),
+    ("appointments::patient_appointments", ALL, |c, a| api::appointments::patient_appointments(c, a, 1).map(drop)),
+    ("appointments::get_appointment", ALL, |c, a| api::appointments::get_appointment(c, a, 1).map(drop)),
+    ("appointments::appointment_history", ALL, |c, a| api::appointments::appointment_history(c, a, 1).map(drop)),
+    ("appointments::book_appointment", DESK, |c, a| {
+        api::appointments::book_appointment(c, a, &booking_form(fastrand::u32(0..12) * 5)).map(drop)
+    }),
+    ("appointments::reschedule_appointment", DESK, |c, a| {
+        api::appointments::reschedule_appointment(c, a, 1, &booking_form(0)).map(drop)
+    }),
+    ("appointments::cancel_appointment", DESK, |c, a| {
+        api::appointments::cancel_appointment(c, a, 2, CancelReason::Clinic).map(drop)
+    }),
+    ("appointments::set_appointment_status", DESK, |c, a| {
+        api::appointments::set_appointment_status(c, a, 1, Status::Arrived).map(drop)
+    }),
+    ("appointments::start_appointment_session", INJECTOR, |c, a| {
+        api::appointments::start_appointment_session(c, a, 3).map(drop)
+    }),
+    ("calls::recall_list", ALL, |c, a| api::calls::recall_list(c, a, &CallListQuery::default()).map(drop)),
+    ("calls::record_call", DESK, |c, a| {
+        let form = CallForm {
+            patient_id: 1,
+            outcome: CallOutcome::NoAnswer,
+            call_back_on: String::new(),
+            note: String::new(),
+        };
+        api::calls::record_call(c, a, &form).map(drop)
+    }),
     ("stock::list_products", ALL, |c, a| api::stock::list_products(c, a).map(drop)),
     ("stock::create_product", ADMIN, |c, a| api::stock::create_product(c, a, &product_form()).map(drop)),
     ("stock::update_product", ADMIN, |c, a| {
@@ -234,6 +300,10 @@ fn every_operation_is_allowed_or_refused_by_role() {
     let draft = api::sessions::start_session(clinic, injector, 1, TreatmentKind::Neurotoxin).unwrap();
     assert_eq!((signed.id, draft.id), (SIGNED, DRAFT));
     api::handouts::print_handout(clinic, injector, SIGNED, &[]).unwrap();
+    api::booking::add_room(clinic, &admin, "Room 1").unwrap();
+    for minute in [0, 10, 20] {
+        api::appointments::book_appointment(clinic, &admin, &booking_form(minute)).unwrap();
+    }
 
     let mut wrong = Vec::new();
     for (operation, allowed, call) in TABLE {

@@ -11,8 +11,11 @@
 //! The desktop shell's commands (and, later, the clinic server's routes) only adapt
 //! these functions: unpack, call, map the error. [`OPERATIONS`] lists them once.
 
+pub mod appointments;
 pub mod audit;
 pub mod backups;
+pub mod booking;
+pub mod calls;
 pub mod handouts;
 pub mod library;
 pub mod notices;

@@ -2,6 +2,7 @@
 //! and amending a session.
 
 use crate::auth::Actor;
+use crate::booking;
 use crate::clinic::Clinic;
 use crate::products::TreatmentKind;
 use crate::sessions::{self, Session, SessionForm, SessionSummary};
@@ -28,10 +29,15 @@ pub fn save_session(clinic: &Clinic, actor: &Actor, id: i64, form: &SessionForm)
     clinic.db().write(|tx| sessions::save_session(tx, actor, id, form))
 }
 
-/// Signs a session: from now on it is read-only and corrected only by amendments.
+/// Signs a session: from now on it is read-only and corrected only by amendments. The
+/// appointment it was started from is completed in the same transaction.
 pub fn sign_session(clinic: &Clinic, actor: &Actor, id: i64, form: &SessionForm) -> Result<Session> {
     let now = clinic.now();
-    clinic.db().write(|tx| sessions::sign_session(tx, actor, id, form, now))
+    clinic.db().write(|tx| {
+        let session = sessions::sign_session(tx, actor, id, form, now)?;
+        booking::book::complete_for_session(tx, actor, id)?;
+        Ok(session)
+    })
 }
 
 /// Appends an amendment to a signed session.

@@ -50,7 +50,7 @@ pub fn list_usable_lots(clinic: &Clinic, actor: &Actor) -> Result<Vec<Lot>> {
 
 pub fn open_vial(clinic: &Clinic, actor: &Actor, form: &VialForm) -> Result<Vial> {
     let now = clinic.now();
-    let today = crate::clock::local_date(now);
+    let today = clinic.today();
     clinic.db().write(|tx| stock::open_vial(tx, actor, form, now, today))
 }
 

@@ -142,6 +142,19 @@ actions! {
     BackupRestore = "backup.restore",
     /// The recovery key opened the clinic and reset an administrator's password.
     EmergencyAccess = "emergency.access",
+    /// An appointment was booked (recorded on the patient; the description names it).
+    AppointmentBook = "appointment.book",
+    /// An appointment was moved to another time, injector or room.
+    AppointmentReschedule = "appointment.reschedule",
+    AppointmentCancel = "appointment.cancel",
+    /// An appointment's status changed: arrived, no-show, in treatment, completed.
+    AppointmentStatus = "appointment.status",
+    /// A recall call's outcome was recorded.
+    RecallCall = "recall.call",
+    /// The recall call list was printed or exported: a disclosure of contact details.
+    CallListExport = "calllist.export",
+    /// An injector's day sheet was printed: a disclosure of the day's patients.
+    DaySheetPrint = "daysheet.print",
 }
 
 impl Action {

@@ -56,7 +56,7 @@ impl Role {
                 what,
                 Demographics | ClinicalRead | ClinicalWrite | Stock | PrintHandouts | ReadLibrary | WriteLibrary
             ),
-            Role::Receptionist => matches!(what, Demographics | PrintHandouts | ReadLibrary),
+            Role::Receptionist => matches!(what, Demographics | PrintHandouts | ReadLibrary | Booking),
         }
     }
 }
@@ -88,11 +88,13 @@ pub enum Permission {
     ManageSettings,
     /// Read and export the audit trail.
     ViewAudit,
+    /// Book, reschedule, cancel and check in appointments; record recall calls.
+    Booking,
 }
 
 impl Permission {
     /// Every permission, in the order the UI lists them.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::Demographics,
         Permission::ClinicalRead,
         Permission::ClinicalWrite,
@@ -104,6 +106,7 @@ impl Permission {
         Permission::ManageUsers,
         Permission::ManageSettings,
         Permission::ViewAudit,
+        Permission::Booking,
     ];
 }
 

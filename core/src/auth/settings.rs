@@ -1,11 +1,13 @@
 //! The clinic's own settings: its name, address and phone (for the header of printed
-//! paperwork) and how long the app may sit idle before it locks.
+//! paperwork), how long the app may sit idle before it locks, and its time zone and
+//! way of writing dates and times (see [`crate::calendar`]).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::{Actor, Permission};
+use crate::calendar::{self, DateFormat, TimeFormat};
 use crate::error::FieldError;
 use crate::text;
 use crate::{Error, Result};
@@ -23,6 +25,10 @@ pub struct ClinicSettings {
     pub clinic_address: String,
     pub clinic_phone: String,
     pub idle_lock_minutes: u32,
+    /// An IANA name such as `Europe/London`; empty when setting up means the computer's.
+    pub time_zone: String,
+    pub date_format: DateFormat,
+    pub time_format: TimeFormat,
 }
 
 fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -38,6 +44,9 @@ pub fn get_settings(conn: &Connection) -> Result<ClinicSettings> {
         idle_lock_minutes: get(conn, "idle_lock_minutes")?
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES),
+        time_zone: calendar::zone(conn)?.name().to_string(),
+        date_format: DateFormat::parse(&get(conn, "date_format")?.unwrap_or_default()),
+        time_format: TimeFormat::parse(&get(conn, "time_format")?.unwrap_or_default()),
     })
 }
 
@@ -48,6 +57,14 @@ pub fn validated(s: &ClinicSettings) -> Result<ClinicSettings> {
     s.clinic_address = s.clinic_address.trim().to_string();
     s.clinic_phone = s.clinic_phone.trim().to_string();
     let mut problems = Vec::new();
+    match calendar::parse_zone(&s.time_zone) {
+        Some(zone) => s.time_zone = zone.name().to_string(),
+        None if s.time_zone.trim().is_empty() => s.time_zone = calendar::computer_zone().name().to_string(),
+        None => problems.push(FieldError {
+            field: "timeZone",
+            message: format!("\"{}\" is not a time zone; choose one from the list, e.g. Europe/London.", s.time_zone),
+        }),
+    }
     if s.clinic_name.is_empty() || s.clinic_name.chars().count() > 200 {
         problems.push(FieldError {
             field: "clinicName",
@@ -103,6 +120,9 @@ pub(crate) fn store_settings(conn: &Connection, s: &ClinicSettings) -> Result<Cl
         ("clinic_address", s.clinic_address.clone()),
         ("clinic_phone", s.clinic_phone.clone()),
         ("idle_lock_minutes", s.idle_lock_minutes.to_string()),
+        ("time_zone", s.time_zone.clone()),
+        ("date_format", s.date_format.as_str().to_string()),
+        ("time_format", s.time_format.as_str().to_string()),
     ] {
         put.execute(params![key, value])?;
     }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_handout_failures.sql"),
     include_str!("../../migrations/0006_search.sql"),
     include_str!("../../migrations/0007_backups.sql"),
+    include_str!("../../migrations/0008_booking.sql"),
 ];
 
 /// The schema version this build of Glabella writes.

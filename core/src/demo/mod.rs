@@ -13,6 +13,7 @@ use std::path::Path;
 use crate::auth::settings::{ClinicSettings, DEFAULT_IDLE_LOCK_MINUTES};
 use crate::auth::users::NewUser;
 use crate::auth::{Actor, Role};
+use crate::calendar::{DateFormat, TimeFormat};
 use crate::clinic::{Clinic, SetUp};
 use crate::patients::{register_patient, MedicalFlags, PatientDetails, Sex};
 use crate::Result;
@@ -231,6 +232,9 @@ pub fn create_demo_clinic(dir: &Path, patients: usize, seed: u64, today: NaiveDa
         clinic_address: "12 Harbour View\nSpringfield 40210".into(),
         clinic_phone: "(555) 010-0000".into(),
         idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
+        time_zone: String::new(),
+        date_format: DateFormat::default(),
+        time_format: TimeFormat::default(),
     };
     let account = |(username, password, name, role): (&str, &str, &str, Role)| NewUser {
         username: username.into(),

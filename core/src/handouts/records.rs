@@ -4,7 +4,8 @@
 //! exact data, the PDF's SHA-256), audited as a disclosure. A reprint typesets the
 //! recorded data again, so it is the same document.
 
-use chrono::{DateTime, Local, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -16,6 +17,7 @@ use crate::articles::version_for_handout;
 use crate::audit::{self, entity, Action};
 use crate::auth::settings::get_settings;
 use crate::auth::{Actor, Permission};
+use crate::calendar;
 use crate::clock;
 use crate::markdown::to_blocks;
 use crate::products::TreatmentKind;
@@ -264,8 +266,9 @@ pub fn handout_file_name(conn: &Connection, session_id: i64) -> Result<String> {
         .query_row([session_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .ok_or(Error::NotFound("The session"))?;
+    let zone = calendar::zone(conn)?;
     let day = DateTime::parse_from_rfc3339(&started)
-        .map(|t| t.with_timezone(&Local).format("%Y-%m-%d").to_string())
+        .map(|t| t.with_timezone(&zone).format("%Y-%m-%d").to_string())
         .unwrap_or_default();
     Ok(format!("aftercare-patient-{patient_id}-{day}.pdf"))
 }
@@ -337,12 +340,12 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// "29 November 2026", the clinic's local date of a stored UTC time or a plain date.
-fn long_date(text: &str) -> String {
+fn long_date(text: &str, zone: Tz) -> String {
     if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return day.format("%-d %B %Y").to_string();
     }
     DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Local).format("%-d %B %Y").to_string())
+        .map(|t| t.with_timezone(&zone).format("%-d %B %Y").to_string())
         .unwrap_or_else(|_| text.to_string())
 }
 
@@ -357,6 +360,7 @@ fn handout_input(
     now: DateTime<Utc>,
 ) -> Result<HandoutInput> {
     let settings = get_settings(conn)?;
+    let zone = calendar::zone(conn)?;
     let (given_name, family_name): (String, String) = conn
         .prepare_cached("SELECT given_name, family_name FROM patients WHERE id = ?1")?
         .query_row([session.patient_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -373,9 +377,12 @@ fn handout_input(
             format!("{} — {}, lot {}", areas.join(", "), p.product_name, p.lot_numbers.join(", "))
         })
         .collect();
-    let session_date = long_date(&session.started_at);
-    let follow_up_date =
-        if session.form.follow_up_date.is_empty() { String::new() } else { long_date(&session.form.follow_up_date) };
+    let session_date = long_date(&session.started_at, zone);
+    let follow_up_date = if session.form.follow_up_date.is_empty() {
+        String::new()
+    } else {
+        long_date(&session.form.follow_up_date, zone)
+    };
     let values = [
         ("first_name", given_name.clone()),
         ("session_date", session_date.clone()),
@@ -390,7 +397,7 @@ fn handout_input(
             },
         ),
     ];
-    let today = long_date(&now.to_rfc3339());
+    let today = long_date(&now.to_rfc3339(), zone);
     Ok(HandoutInput {
         paper: super::handout_paper(conn)?,
         clinic: ClinicHeader {

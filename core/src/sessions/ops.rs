@@ -5,7 +5,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use chrono::{DateTime, Days, Local, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
@@ -14,6 +14,7 @@ use super::{
 };
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
+use crate::calendar;
 use crate::clock;
 use crate::error::FieldError;
 use crate::products::{get_product, DoseUnit, TreatmentKind};
@@ -30,8 +31,8 @@ fn parse_time(text: &str) -> DateTime<Utc> {
 }
 
 /// The clinic's local day of a stored UTC time.
-fn local_day(text: &str) -> NaiveDate {
-    parse_time(text).with_timezone(&Local).date_naive()
+fn local_day(conn: &Connection, text: &str) -> Result<NaiveDate> {
+    Ok(calendar::local_date(parse_time(text), calendar::zone(conn)?))
 }
 
 /// Starts a draft session for a patient, with the default follow-up (+14 days) and,
@@ -55,7 +56,7 @@ pub fn start_session(
         }
         Some(false) => {}
     }
-    let day = now.with_timezone(&Local).date_naive();
+    let day = calendar::local_date(now, calendar::zone(conn)?);
     let follow_up = (day + Days::new(FOLLOW_UP_DAYS)).format("%Y-%m-%d").to_string();
     let next_due = match kind {
         TreatmentKind::Neurotoxin => (day + Days::new(NEXT_DUE_DAYS)).format("%Y-%m-%d").to_string(),
@@ -98,8 +99,23 @@ pub fn sign_session(
     load(conn, id)?.form.check_signable()?;
     conn.prepare_cached("UPDATE sessions SET signed_at = ?1, signed_by = ?2 WHERE id = ?3 AND signed_at IS NULL")?
         .execute(params![iso(now), actor.user_id, id])?;
+    note_next_due(conn, id)?;
     audit_session(conn, actor, Action::SessionSign, patient_id, id)?;
     load(conn, id)
+}
+
+/// Keeps `patient_due` (the recall list's index) as a session is signed: the patient's
+/// next-due date becomes this session's when it has one and is their latest.
+fn note_next_due(conn: &Connection, session_id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO patient_due (patient_id, session_id, next_due_date)
+         SELECT s.patient_id, s.id, s.next_due_date FROM sessions s WHERE s.id = ?1 AND s.next_due_date IS NOT NULL
+         ON CONFLICT (patient_id) DO UPDATE SET session_id = excluded.session_id, next_due_date = excluded.next_due_date
+         WHERE (SELECT started_at FROM sessions WHERE id = patient_due.session_id)
+               <= (SELECT started_at FROM sessions WHERE id = excluded.session_id)",
+    )?
+    .execute([session_id])?;
+    Ok(())
 }
 
 /// Validates and writes a draft's form; returns the patient's id.
@@ -108,7 +124,7 @@ fn write_draft(conn: &Connection, id: i64, form: &SessionForm) -> Result<i64> {
     if signed {
         return Err(Error::SessionSigned);
     }
-    let day = local_day(&started_at);
+    let day = local_day(conn, &started_at)?;
     let f = form.validated(day)?;
     let mut vials: HashMap<i64, Vial> = HashMap::new();
     let mut problems = Vec::new();
@@ -405,7 +421,7 @@ fn warnings(conn: &Connection, s: &Session) -> Result<Vec<String>> {
             if days < RETREATMENT_DAYS {
                 out.push(format!(
                     "Re-treatment after {days} days: the last neurotoxin session was on {}. Re-treatment is usually not sooner than about 3 months.",
-                    local_day(&last)
+                    calendar::spoken_date(local_day(conn, &last)?)
                 ));
             }
         }

@@ -30,6 +30,9 @@ pub fn settings() -> ClinicSettings {
         clinic_address: String::new(),
         clinic_phone: "555 0100".into(),
         idle_lock_minutes: 10,
+        time_zone: "Europe/London".into(),
+        date_format: Default::default(),
+        time_format: Default::default(),
     }
 }
 

@@ -8,8 +8,11 @@
 //! generated from it by a test.
 
 pub(crate) mod app;
+mod appointments;
 mod audit;
 mod backups;
+mod booking;
+mod calls;
 mod handouts;
 mod library;
 mod notices;
@@ -41,6 +44,8 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
         .constant("SEARCH_LIMIT", glabella_core::patients::SEARCH_LIMIT)
         .constant("FACE_AREAS", glabella_core::sessions::face_areas())
         .constant("TREATMENT_KINDS", glabella_core::products::TreatmentKind::ALL)
+        .constant("APPOINTMENT_KINDS", glabella_core::booking::AppointmentKind::ALL)
+        .constant("CALL_OUTCOMES", glabella_core::booking::calls::CallOutcome::ALL)
         .commands(include!(concat!(env!("OUT_DIR"), "/commands.rs")))
 }
 

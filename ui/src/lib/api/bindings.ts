@@ -53,6 +53,26 @@ export const commands = {
 	saveSession: (id: number, form: SessionForm) => __TAURI_INVOKE<Session>("save_session", { id, form }),
 	signSession: (id: number, form: SessionForm) => __TAURI_INVOKE<Session>("sign_session", { id, form }),
 	amendSession: (id: number, reason: string, text: string) => __TAURI_INVOKE<Session>("amend_session", { id, reason, text }),
+	getBookingSetup: () => __TAURI_INVOKE<BookingSetup>("get_booking_setup"),
+	saveOpeningHours: (days: (DayHours | null)[]) => __TAURI_INVOKE<BookingSetup>("save_opening_hours", { days }),
+	saveInjectorHours: (userId: number, days: (DayHours | null)[] | null) => __TAURI_INVOKE<BookingSetup>("save_injector_hours", { userId, days }),
+	addRoom: (name: string) => __TAURI_INVOKE<BookingSetup>("add_room", { name }),
+	renameRoom: (id: number, name: string) => __TAURI_INVOKE<BookingSetup>("rename_room", { id, name }),
+	setRoomRetired: (id: number, retired: boolean) => __TAURI_INVOKE<BookingSetup>("set_room_retired", { id, retired }),
+	saveAppointmentLengths: (lengths: KindLength[]) => __TAURI_INVOKE<BookingSetup>("save_appointment_lengths", { lengths }),
+	dayView: (date: string, by: Columns) => __TAURI_INVOKE<BookView>("day_view", { date, by }),
+	weekView: (date: string, injectorId: number) => __TAURI_INVOKE<BookView>("week_view", { date, injectorId }),
+	todayList: (injectorId: number | null) => __TAURI_INVOKE<TodayRow[]>("today_list", { injectorId }),
+	patientAppointments: (patientId: number) => __TAURI_INVOKE<PatientAppointments>("patient_appointments", { patientId }),
+	getAppointment: (id: number) => __TAURI_INVOKE<Appointment>("get_appointment", { id }),
+	appointmentHistory: (id: number) => __TAURI_INVOKE<AppointmentChange[]>("appointment_history", { id }),
+	bookAppointment: (form: BookingForm) => __TAURI_INVOKE<Booked>("book_appointment", { form }),
+	rescheduleAppointment: (id: number, form: BookingForm) => __TAURI_INVOKE<Booked>("reschedule_appointment", { id, form }),
+	cancelAppointment: (id: number, reason: CancelReason) => __TAURI_INVOKE<Appointment>("cancel_appointment", { id, reason }),
+	setAppointmentStatus: (id: number, status: Status) => __TAURI_INVOKE<Appointment>("set_appointment_status", { id, status }),
+	startAppointmentSession: (id: number) => __TAURI_INVOKE<Session>("start_appointment_session", { id }),
+	recallList: (query: CallListQuery) => __TAURI_INVOKE<CallList>("recall_list", { query }),
+	recordCall: (form: CallForm) => __TAURI_INVOKE<null>("record_call", { form }),
 	listProducts: () => __TAURI_INVOKE<Product[]>("list_products"),
 	createProduct: (form: ProductForm) => __TAURI_INVOKE<Product>("create_product", { form }),
 	updateProduct: (id: number, form: ProductForm) => __TAURI_INVOKE<Product>("update_product", { id, form }),
@@ -97,6 +117,10 @@ export const commands = {
 };
 
 /* Constants */
+export const APPOINTMENT_KINDS = ["neurotoxin","filler","review","consultation","other"] as const;
+
+export const CALL_OUTCOMES = ["booked","noAnswer","leftMessage","callBack","declined","wrongNumber"] as const;
+
 export const FACE_AREAS = [{"code":"glabella","filler":false,"label":"Glabella","neurotoxin":true,"typicalMax":25.0,"typicalMin":15.0},{"code":"forehead","filler":false,"label":"Forehead","neurotoxin":true,"typicalMax":30.0,"typicalMin":10.0},{"code":"crows_feet_right","filler":false,"label":"Crow's feet (right)","neurotoxin":true,"typicalMax":15.0,"typicalMin":10.0},{"code":"crows_feet_left","filler":false,"label":"Crow's feet (left)","neurotoxin":true,"typicalMax":15.0,"typicalMin":10.0},{"code":"bunny_lines","filler":false,"label":"Bunny lines","neurotoxin":true,"typicalMax":8.0,"typicalMin":4.0},{"code":"upper_lip","filler":false,"label":"Upper lip","neurotoxin":true,"typicalMax":null,"typicalMin":null},{"code":"lip_flip","filler":false,"label":"Lip flip","neurotoxin":true,"typicalMax":8.0,"typicalMin":4.0},{"code":"dao_right","filler":false,"label":"Depressor anguli oris (right)","neurotoxin":true,"typicalMax":null,"typicalMin":null},{"code":"dao_left","filler":false,"label":"Depressor anguli oris (left)","neurotoxin":true,"typicalMax":null,"typicalMin":null},{"code":"chin","filler":true,"label":"Chin","neurotoxin":true,"typicalMax":10.0,"typicalMin":5.0},{"code":"masseter_right","filler":false,"label":"Masseter (right)","neurotoxin":true,"typicalMax":30.0,"typicalMin":20.0},{"code":"masseter_left","filler":false,"label":"Masseter (left)","neurotoxin":true,"typicalMax":30.0,"typicalMin":20.0},{"code":"platysma","filler":false,"label":"Platysma","neurotoxin":true,"typicalMax":36.0,"typicalMin":26.0},{"code":"lips","filler":true,"label":"Lips","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"cheek_right","filler":true,"label":"Cheek (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"cheek_left","filler":true,"label":"Cheek (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"nasolabial_right","filler":true,"label":"Nasolabial fold (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"nasolabial_left","filler":true,"label":"Nasolabial fold (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"tear_trough_right","filler":true,"label":"Tear trough (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"tear_trough_left","filler":true,"label":"Tear trough (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"jawline_right","filler":true,"label":"Jawline (right)","neurotoxin":false,"typicalMax":null,"typicalMin":null},{"code":"jawline_left","filler":true,"label":"Jawline (left)","neurotoxin":false,"typicalMax":null,"typicalMin":null}] as const;
 
 export const SEARCH_LIMIT = 50 as const;
@@ -159,7 +183,19 @@ export type Action = "login" | "logout" |
 /**  The clinic was restored from a backup (recorded in the restored database). */
 "backup.restore" | 
 /**  The recovery key opened the clinic and reset an administrator's password. */
-"emergency.access";
+"emergency.access" | 
+/**  An appointment was booked (recorded on the patient; the description names it). */
+"appointment.book" | 
+/**  An appointment was moved to another time, injector or room. */
+"appointment.reschedule" | "appointment.cancel" | 
+/**  An appointment's status changed: arrived, no-show, in treatment, completed. */
+"appointment.status" | 
+/**  A recall call's outcome was recorded. */
+"recall.call" | 
+/**  The recall call list was printed or exported: a disclosure of contact details. */
+"calllist.export" | 
+/**  An injector's day sheet was printed: a disclosure of the day's patients. */
+"daysheet.print";
 
 /**  The signed-in person on whose behalf an operation runs. */
 export type Actor = {
@@ -239,6 +275,55 @@ export type AppStatus = {
 	 */
 	auditWarning: string | null,
 };
+
+/**
+ *  An appointment as the book, the chart and today's list show it. Times are given both
+ *  as stored (UTC) and as the clinic writes them in its time zone.
+ */
+export type Appointment = {
+	id: number,
+	patientId: number,
+	patientName: string,
+	patientPhone: string,
+	/**  The patient has allergies or a medical flag: the day sheet and the book mark it. */
+	patientAlert: boolean,
+	injectorId: number,
+	injectorName: string,
+	roomId: number | null,
+	roomName: string,
+	kind: AppointmentKind,
+	kindLabel: string,
+	/**  UTC, ISO-8601. */
+	startsAt: string,
+	endsAt: string,
+	minutes: number,
+	/**  The clinic's local date, `YYYY-MM-DD` (for moving to that day). */
+	date: string,
+	/**  The local date as the clinic writes it, e.g. `02/04/2026`. */
+	dateLabel: string,
+	/**  The local start and end times as the clinic writes them, e.g. `2:30 PM`. */
+	startLabel: string,
+	endLabel: string,
+	/**  Minutes since the local midnight of its day, for placing it on the grid. */
+	startMinute: number,
+	note: string,
+	status: Status,
+	statusLabel: string,
+	cancelReason: CancelReason | null,
+	arrivedAt: string | null,
+	sessionId: number | null,
+};
+
+/**  One change of an appointment, for its history. */
+export type AppointmentChange = {
+	/**  UTC, ISO-8601. */
+	at: string,
+	by: string,
+	what: string,
+};
+
+/**  What an appointment is for. */
+export type AppointmentKind = "neurotoxin" | "filler" | "review" | "consultation" | "other";
 
 /**  The total of one product in one area. */
 export type AreaTotal = {
@@ -377,12 +462,121 @@ export type BackupStatus = {
 	recent: BackupRun[],
 };
 
+/**  A day (or a week) of the book. */
+export type BookView = {
+	/**  The day shown (the Monday of a week), `YYYY-MM-DD`. */
+	date: string,
+	/**  e.g. `Tuesday 01/12/2026`, or `Week of 30/11/2026`. */
+	title: string,
+	today: string,
+	previous: string,
+	next: string,
+	lines: GridLine[],
+	columns: Column[],
+};
+
+/**  A booking made, with what the desk should know about it (never a reason to refuse). */
+export type Booked = {
+	appointment: Appointment,
+	warnings: string[],
+};
+
+/**  What the booking dialog sends: who, with whom, where, what, when and for how long. */
+export type BookingForm = {
+	patientId: number,
+	injectorId: number,
+	roomId: number | null,
+	kind: AppointmentKind,
+	/**  As the clinic writes dates (or `YYYY-MM-DD`). */
+	date: string,
+	/**  As typed: `14:30`, `2:30 PM`. */
+	time: string,
+	minutes: number,
+	note: string,
+	/**  Outside the opening or working hours all the same (administrators only). */
+	bookAnyway: boolean,
+};
+
+/**  Everything Settings → Booking shows. */
+export type BookingSetup = {
+	/**  Monday first; `None` when the clinic is closed that day. */
+	openingHours: (DayHours | null)[],
+	rooms: Room[],
+	injectors: InjectorWeek[],
+	lengths: KindLength[],
+};
+
+/**  What the receptionist records after a call. */
+export type CallForm = {
+	patientId: number,
+	outcome: CallOutcome,
+	/**  For *call back*: the day, as the clinic writes dates. */
+	callBackOn: string,
+	note: string,
+};
+
+/**  A page of the list, soonest due first; `more` when there are further pages. */
+export type CallList = {
+	rows: DuePatient[],
+	more: boolean,
+};
+
+/**  Which patients the list shows. */
+export type CallListQuery = {
+	/**  Due within this many days from today (or overdue). */
+	dueWithinDays: number,
+	/**  Leave out patients called within this many days. */
+	quietDays: number,
+	offset: number,
+	limit: number,
+};
+
+/**  How a call went. */
+export type CallOutcome = "booked" | "noAnswer" | "leftMessage" | "callBack" | "declined" | "wrongNumber";
+
+/**  Why an appointment was cancelled. */
+export type CancelReason = 
+/**  The patient cancelled. */
+"patient" | 
+/**  The clinic cancelled. */
+"clinic" | 
+/**  Moved to another appointment. */
+"rebooked";
+
 /**  The clinic's settings. */
 export type ClinicSettings = {
 	clinicName: string,
 	clinicAddress: string,
 	clinicPhone: string,
 	idleLockMinutes: number,
+	/**  An IANA name such as `Europe/London`; empty when setting up means the computer's. */
+	timeZone: string,
+	dateFormat: DateFormat,
+	timeFormat: TimeFormat,
+};
+
+/**  A column of the day view: an injector or a room, or one day of a week. */
+export type Column = {
+	/**  The injector's or room's id; in a week, the day as `YYYYMMDD`. */
+	id: number,
+	name: string,
+	/**  `YYYY-MM-DD` of the column's day. */
+	date: string,
+	/**  When bookable without *Book anyway*, in minutes since local midnight. */
+	open: [number, number] | null,
+	appointments: Appointment[],
+};
+
+/**  The columns of the day view. */
+export type Columns = "injectors" | "rooms";
+
+/**  How dates are written: 02/04/1985 (day first) or 04/02/1985 (month first). */
+export type DateFormat = "dayMonthYear" | "monthDayYear";
+
+/**  One day's hours, as the clinic writes times (`09:00`, `9:00 AM`). */
+export type DayHours = {
+	opens: string,
+	closes: string,
 };
 
 /**  The unit doses of a product are measured in. */
@@ -391,6 +585,27 @@ export type DoseUnit =
 "U" | 
 /**  Millilitres, for fillers. */
 "mL";
+
+/**  A patient to call. */
+export type DuePatient = {
+	patientId: number,
+	patientName: string,
+	phone: string,
+	/**  What they last had, when and with whom. */
+	lastTreatment: string,
+	lastTreated: string,
+	injectorName: string,
+	injectorId: number,
+	/**  The kind to book them for. */
+	kind: AppointmentKind,
+	/**  `YYYY-MM-DD`, and as the clinic writes it. */
+	nextDueDate: string,
+	nextDue: string,
+	/**  Days past the next-due date (negative: days until it). */
+	overdueDays: number,
+	/**  The last call, e.g. "No answer, 01/12/2026 (Rosa)". */
+	lastCall: string,
+};
 
 /**  What is wrong with one field of a form. */
 export type FieldError = {
@@ -404,6 +619,17 @@ export type GivenArticle = {
 	id: number,
 	version: number,
 	title: string,
+};
+
+/**  One line of the grid: a wall-clock time of the day that exists on that day. */
+export type GridLine = {
+	/**  Minutes since local midnight. */
+	minute: number,
+	/**
+	 *  As the clinic writes it, e.g. `9:15 AM`; also what the booking dialog's time
+	 *  field is filled with.
+	 */
+	label: string,
 };
 
 /**  How a handout was given. */
@@ -447,10 +673,26 @@ export type ImportedFile = {
 	title: string,
 };
 
+/**  An injector's working week; `days` is `None` while they work whenever the clinic is open. */
+export type InjectorWeek = {
+	userId: number,
+	name: string,
+	active: boolean,
+	/**  Monday first; `None` on a day off. */
+	days: (DayHours | null)[] | null,
+};
+
 /**  The inventory view: lots still in stock, and the alerts. */
 export type Inventory = {
 	lots: Lot[],
 	lowStock: LowStock[],
+};
+
+/**  How long an appointment of a kind takes by default. */
+export type KindLength = {
+	kind: AppointmentKind,
+	label: string,
+	minutes: number,
 };
 
 /**  What the library's search box and filters ask for; empty fields match everything. */
@@ -557,6 +799,17 @@ export type Patient = {
 	updatedAt: string,
 };
 
+/**  A patient's appointments for the chart. */
+export type PatientAppointments = {
+	/**  Still to come (booked or arrived), soonest first. */
+	upcoming: Appointment[],
+	/**  Everything else, newest first. */
+	past: Appointment[],
+	noShows: number,
+	/**  The next-due date of their latest signed session, as the clinic writes it. */
+	nextDue: string | null,
+};
+
 /**  Everything a receptionist enters about a patient: the register and edit form. */
 export type PatientDetails = {
 	givenName: string,
@@ -614,7 +867,9 @@ export type Permission =
 /**  Change clinic settings. */
 "manageSettings" | 
 /**  Read and export the audit trail. */
-"viewAudit";
+"viewAudit" | 
+/**  Book, reschedule, cancel and check in appointments; record recall calls. */
+"booking";
 
 /**  A point as shown: with its area's name, its product and lot, and the volume to draw. */
 export type PointDetail = {
@@ -739,6 +994,13 @@ export type Role =
 /**  The front desk: demographics, appointments, printing handouts, the library. */
 "receptionist";
 
+/**  A room appointments can be booked in. */
+export type Room = {
+	id: number,
+	name: string,
+	retired: boolean,
+};
+
 /**  A handout saved as a PDF: its record and the file's name. */
 export type SavedHandout = {
 	record: HandoutRecord,
@@ -814,6 +1076,36 @@ export type Sex = "female" | "male" | "other" | "unknown";
 export type SnippetPart = {
 	text: string,
 	hit: boolean,
+};
+
+/**
+ *  Where an appointment stands: booked → arrived → in treatment → completed, or no-show,
+ *  or cancelled.
+ */
+export type Status = "booked" | "arrived" | "inTreatment" | "completed" | "noShow" | "cancelled";
+
+/**  A booking the desk is offered after a session was signed. */
+export type Suggestion = {
+	kind: AppointmentKind,
+	/**  e.g. "Follow-up review" */
+	label: string,
+	/**  `YYYY-MM-DD`, and as the clinic writes it. */
+	date: string,
+	dateLabel: string,
+};
+
+/**  How times are written: 14:30 or 2:30 PM. */
+export type TimeFormat = "twentyFourHour" | "twelveHour";
+
+/**  An appointment on today's list. */
+export type TodayRow = {
+	appointment: Appointment,
+	/**  Minutes since they arrived, while waiting. */
+	waitingMinutes: number | null,
+	/**  More than ten minutes past the start and not arrived. */
+	late: boolean,
+	/**  After a signed session: the follow-up review and the next treatment, to book. */
+	suggestions: Suggestion[],
 };
 
 /**  What kind of treatment a product, or a session, is. */

@@ -45,4 +45,11 @@ export const ACTION_LABELS: Record<Action, string> = {
   'backup.create': 'Backup made',
   'backup.restore': 'Restored from a backup',
   'emergency.access': 'Recovery key used',
+  'appointment.book': 'Appointment booked',
+  'appointment.reschedule': 'Appointment moved',
+  'appointment.cancel': 'Appointment cancelled',
+  'appointment.status': 'Appointment status changed',
+  'recall.call': 'Recall call recorded',
+  'calllist.export': 'Call list printed or exported',
+  'daysheet.print': 'Day sheet printed',
 };
