@@ -125,6 +125,11 @@ pub(crate) fn appointment(row: &Row, w: &Writing) -> rusqlite::Result<Appointmen
     let local = calendar::local(start, w.zone);
     let kind = AppointmentKind::parse(&row.get::<_, String>(9)?);
     let status = Status::parse(&row.get::<_, String>(13)?);
+    let cancel_reason = row.get::<_, Option<String>>(14)?.as_deref().and_then(CancelReason::parse);
+    let status_label = match cancel_reason {
+        Some(reason) if status == Status::Cancelled => format!("cancelled ({})", reason.label()),
+        _ => status.label().into(),
+    };
     Ok(Appointment {
         id: row.get(0)?,
         patient_id: row.get(1)?,
@@ -147,8 +152,8 @@ pub(crate) fn appointment(row: &Row, w: &Writing) -> rusqlite::Result<Appointmen
         ends_at,
         note: row.get(12)?,
         status,
-        status_label: status.label().into(),
-        cancel_reason: row.get::<_, Option<String>>(14)?.as_deref().and_then(CancelReason::parse),
+        status_label,
+        cancel_reason,
         arrived_at: row.get(15)?,
         session_id: row.get(16)?,
     })

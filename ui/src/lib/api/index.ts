@@ -1,10 +1,10 @@
 // The one door to the Rust core. Components import from here, never from
 // `@tauri-apps/*`; the commands and types come generated from Rust (bindings.ts).
-import { commands, FACE_AREAS, SEARCH_LIMIT, TREATMENT_KINDS } from './bindings';
+import { APPOINTMENT_KINDS, CALL_OUTCOMES, commands, FACE_AREAS, SEARCH_LIMIT, TREATMENT_KINDS } from './bindings';
 import type { ApiError } from './bindings';
 
 export type * from './bindings';
-export { FACE_AREAS, SEARCH_LIMIT, TREATMENT_KINDS };
+export { APPOINTMENT_KINDS, CALL_OUTCOMES, FACE_AREAS, SEARCH_LIMIT, TREATMENT_KINDS };
 
 /** Turns whatever a failed command threw into `{code, message, field?}`. */
 export function asApiError(e: unknown): ApiError {

@@ -36,6 +36,7 @@ function show(p: ReturnType<typeof patient>, role: Role = 'receptionist', sessio
     onChanged: vi.fn(),
     onOpenSession: vi.fn(),
     onStartSession: vi.fn(),
+    onBook: vi.fn(),
   });
 }
 
