@@ -30,6 +30,11 @@ pub enum TimeFormat {
 }
 
 impl DateFormat {
+    /// The clinic's format, as its settings say.
+    pub fn of(conn: &Connection) -> Result<DateFormat> {
+        Ok(Writing::of(conn)?.dates)
+    }
+
     /// The stored text.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -55,6 +60,20 @@ impl DateFormat {
         }
     }
 
+    /// How a date is typed this way: `DD/MM/YYYY` or `MM/DD/YYYY`.
+    pub fn pattern(self) -> &'static str {
+        match self {
+            DateFormat::DayMonthYear => "DD/MM/YYYY",
+            DateFormat::MonthDayYear => "MM/DD/YYYY",
+        }
+    }
+
+    /// The pattern and an example date, for a message: `DD/MM/YYYY, e.g. 14/03/1980`.
+    pub fn hint(self, year: i32, month: u32, day: u32) -> String {
+        let example = NaiveDate::from_ymd_opt(year, month, day).map(|d| self.format(d)).unwrap_or_default();
+        format!("{}, e.g. {example}", self.pattern())
+    }
+
     /// A date as a person types it: in this format (with `/`, `.` or `-` between the
     /// parts, one- or two-digit day and month, four-digit year), or as `YYYY-MM-DD`.
     pub fn read(self, text: &str) -> Option<NaiveDate> {
@@ -72,6 +91,15 @@ impl DateFormat {
             DateFormat::DayMonthYear => NaiveDate::from_ymd_opt(year, b, a),
             DateFormat::MonthDayYear => NaiveDate::from_ymd_opt(year, a, b),
         }
+    }
+}
+
+/// Rewrites a date typed in `format` (or as `YYYY-MM-DD`) as the stored `YYYY-MM-DD`.
+/// Text that is not a date is left as it is, for the feature's own check to refuse it
+/// beside its field.
+pub fn normalise_date(text: &mut String, format: DateFormat) {
+    if let Some(date) = format.read(text) {
+        *text = date.format("%Y-%m-%d").to_string();
     }
 }
 
@@ -241,6 +269,21 @@ mod tests {
         assert_eq!(DateFormat::DayMonthYear.read("31/02/1980"), None);
         assert_eq!(DateFormat::DayMonthYear.read("02/04/85"), None);
         assert_eq!(DateFormat::DayMonthYear.read("tomorrow"), None);
+    }
+
+    #[test]
+    fn typed_dates_are_stored_as_year_month_day_and_others_are_left_alone() {
+        let normalised = |text: &str, format| {
+            let mut text = text.to_string();
+            normalise_date(&mut text, format);
+            text
+        };
+        assert_eq!(normalised(" 14/03/1980 ", DateFormat::DayMonthYear), "1980-03-14");
+        assert_eq!(normalised("03/14/1980", DateFormat::MonthDayYear), "1980-03-14");
+        assert_eq!(normalised("1980-03-14", DateFormat::MonthDayYear), "1980-03-14");
+        assert_eq!(normalised("31/02/1980", DateFormat::DayMonthYear), "31/02/1980");
+        assert_eq!(normalised("", DateFormat::DayMonthYear), "");
+        assert_eq!(DateFormat::MonthDayYear.hint(1980, 3, 14), "MM/DD/YYYY, e.g. 03/14/1980");
     }
 
     #[test]

@@ -1,6 +1,10 @@
-//! The patient registry: find, open, register, edit, archive and restore.
+//! The patient registry: find, open, register, edit, archive and restore. A date of
+//! birth may be typed the clinic's way; it is stored as `YYYY-MM-DD`.
+
+use rusqlite::Connection;
 
 use crate::auth::Actor;
+use crate::calendar::{self, DateFormat};
 use crate::clinic::Clinic;
 use crate::patients::{self, Patient, PatientDetails, PatientSummary};
 use crate::Result;
@@ -29,12 +33,19 @@ pub fn register_patient(
     register_anyway: bool,
 ) -> Result<Patient> {
     let today = clinic.today();
-    clinic.db().write(|tx| patients::register_patient(tx, actor, details, register_anyway, today))
+    clinic.db().write(|tx| patients::register_patient(tx, actor, &as_stored(tx, details)?, register_anyway, today))
 }
 
 pub fn update_patient(clinic: &Clinic, actor: &Actor, id: i64, details: &PatientDetails) -> Result<Patient> {
     let today = clinic.today();
-    clinic.db().write(|tx| patients::update_patient(tx, actor, id, details, today))
+    clinic.db().write(|tx| patients::update_patient(tx, actor, id, &as_stored(tx, details)?, today))
+}
+
+/// `details` with the date of birth as stored, if it reads as a date the clinic's way.
+fn as_stored(conn: &Connection, details: &PatientDetails) -> Result<PatientDetails> {
+    let mut details = details.clone();
+    calendar::normalise_date(&mut details.date_of_birth, DateFormat::of(conn)?);
+    Ok(details)
 }
 
 /// Archives a patient (never deleted; found again with "include archived").

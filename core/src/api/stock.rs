@@ -1,7 +1,9 @@
 //! Products, stock and lot recall: the catalogue, deliveries (typed or scanned), opened
-//! vials, the inventory and everyone who received a lot.
+//! vials, the inventory and everyone who received a lot. A lot's expiry may be typed the
+//! clinic's way; it is stored as `YYYY-MM-DD` (as a scanned barcode gives it).
 
 use crate::auth::{Actor, Permission};
+use crate::calendar::{self, DateFormat};
 use crate::clinic::Clinic;
 use crate::files::{safe_name, save_export, SaveDialog};
 use crate::products::{self, Product, ProductForm};
@@ -34,7 +36,11 @@ pub fn scan_lot_code(clinic: &Clinic, actor: &Actor, text: &str) -> Result<Optio
 /// Receives a delivery; an expired lot is refused.
 pub fn receive_lot(clinic: &Clinic, actor: &Actor, form: &LotForm) -> Result<Lot> {
     let today = clinic.today();
-    clinic.db().write(|tx| stock::receive_lot(tx, actor, form, today))
+    clinic.db().write(|tx| {
+        let mut form = form.clone();
+        calendar::normalise_date(&mut form.expiry, DateFormat::of(tx)?);
+        stock::receive_lot(tx, actor, &form, today)
+    })
 }
 
 pub fn get_inventory(clinic: &Clinic, actor: &Actor) -> Result<Inventory> {

@@ -29,6 +29,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::calendar::DateFormat;
 use crate::clock;
 pub use crate::types::AuditHead;
 use crate::{Error, Result};
@@ -300,8 +301,9 @@ pub fn record_at(conn: &Connection, entry: &NewEntry, at: DateTime<Utc>) -> Resu
 pub fn list_entries(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
     let mut conditions = Vec::new();
     let mut values = Vec::new();
-    let from = parse_day(&filter.from, "from", "From")?;
-    let to = parse_day(&filter.to, "to", "To")?;
+    let dates = DateFormat::of(conn)?;
+    let from = parse_day(&filter.from, "from", "From", dates)?;
+    let to = parse_day(&filter.to, "to", "To", dates)?;
     if let (Some(from), Some(to)) = (from, to) {
         if from > to {
             return Err(Error::invalid("to", "The end date is before the start date."));
@@ -349,12 +351,13 @@ fn entry_from_row(row: &Row) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-/// An optional `YYYY-MM-DD` filter date, or a validation error on `field`.
-fn parse_day(value: &Option<String>, field: &'static str, label: &str) -> Result<Option<NaiveDate>> {
+/// An optional `YYYY-MM-DD` filter date, or a validation error on `field` (showing
+/// how to write it the clinic's way, `dates`).
+fn parse_day(value: &Option<String>, field: &'static str, label: &str, dates: DateFormat) -> Result<Option<NaiveDate>> {
     match value.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| {
-            Error::invalid(field, format!("{label} is not a valid date (use year-month-day, e.g. 2026-11-28)."))
+            Error::invalid(field, format!("{label} is not a valid date (write it as {}).", dates.hint(2026, 11, 28)))
         }),
     }
 }

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::calendar::DateFormat;
 use crate::error::FieldError;
 use crate::text;
 pub use crate::types::PatientSummary;
@@ -111,8 +112,9 @@ const NOTES_MAX: usize = 20_000;
 
 impl PatientDetails {
     /// Checks every field and returns the details trimmed, or every problem found,
-    /// each with the field it belongs to. `today` is the clinic's local date.
-    pub fn validated(&self, today: NaiveDate) -> Result<PatientDetails> {
+    /// each with the field it belongs to. `today` is the clinic's local date; `dates`
+    /// how it writes dates (a message about the date of birth shows that way).
+    pub fn validated(&self, today: NaiveDate, dates: DateFormat) -> Result<PatientDetails> {
         let mut d = self.clone();
         let mut problems = Vec::new();
         for (value, field, label, max) in [
@@ -146,7 +148,7 @@ impl PatientDetails {
         let checks = [
             ("givenName", required(&d.given_name, "First name")),
             ("familyName", required(&d.family_name, "Last name")),
-            ("dateOfBirth", validate_birth_date(&d.date_of_birth, today)),
+            ("dateOfBirth", validate_birth_date(&d.date_of_birth, today, dates)),
             ("phone", validate_phone(&d.phone, "Phone")),
             ("email", validate_email(&d.email)),
             ("emergencyContactPhone", validate_phone(&d.emergency_contact_phone, "Emergency contact phone")),
@@ -176,10 +178,10 @@ fn required(value: &str, label: &str) -> Check {
     Ok(())
 }
 
-fn validate_birth_date(value: &str, today: NaiveDate) -> Check {
+fn validate_birth_date(value: &str, today: NaiveDate, dates: DateFormat) -> Check {
     required(value, "Date of birth")?;
     let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| "Date of birth is not a valid date (use year-month-day, e.g. 1980-03-14).".to_string())?;
+        .map_err(|_| format!("Date of birth is not a valid date (write it as {}).", dates.hint(1980, 3, 14)))?;
     if date > today {
         return Err("Date of birth cannot be in the future.".to_string());
     }

@@ -8,6 +8,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use super::{MedicalFlags, Patient, PatientDetails, PatientSummary, Sex};
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
+use crate::calendar::DateFormat;
 use crate::clock;
 use crate::text::{fold, name_terms, phone_terms};
 use crate::{Error, Result};
@@ -176,7 +177,7 @@ pub fn register_patient(
     today: NaiveDate,
 ) -> Result<Patient> {
     actor.require(Permission::Demographics)?;
-    let d = details.validated(today)?;
+    let d = details.validated(today, DateFormat::of(conn)?)?;
     if !register_anyway {
         let existing = find_duplicates(conn, &d)?;
         if !existing.is_empty() {
@@ -208,7 +209,7 @@ pub fn update_patient(
     today: NaiveDate,
 ) -> Result<Patient> {
     actor.require(Permission::Demographics)?;
-    let d = details.validated(today)?;
+    let d = details.validated(today, DateFormat::of(conn)?)?;
     let assignments: Vec<String> = WRITTEN_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
     let sql = format!("UPDATE patients SET {}, updated_at = ? WHERE id = ?", assignments.join(", "));
     let mut values = written_values(&d);

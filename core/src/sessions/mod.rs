@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::calendar::DateFormat;
 use crate::error::FieldError;
 use crate::products::{DoseUnit, TreatmentKind};
 use crate::stock::round;
@@ -198,8 +199,9 @@ const POINTS_MAX: usize = 200;
 
 impl SessionForm {
     /// Checks what a draft may hold; returns it trimmed, or every problem found.
-    /// Signing asks for more ([`SessionForm::check_signable`]).
-    pub fn validated(&self, session_day: NaiveDate) -> Result<SessionForm> {
+    /// Signing asks for more ([`SessionForm::check_signable`]). A message about a date
+    /// shows it the clinic's way (`dates`).
+    pub fn validated(&self, session_day: NaiveDate, dates: DateFormat) -> Result<SessionForm> {
         let mut f = self.clone();
         let mut problems = Vec::new();
         let mut problem = |field, message: String| problems.push(FieldError { field, message });
@@ -260,7 +262,10 @@ impl SessionForm {
                 continue;
             }
             match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-                Err(_) => problem(field, format!("The {label} date is not a valid date (e.g. 2027-01-15).")),
+                Err(_) => problem(
+                    field,
+                    format!("The {label} date is not a valid date (write it as {}).", dates.hint(2027, 1, 15)),
+                ),
                 Ok(day) if day < session_day => problem(field, format!("The {label} date is before the session.")),
                 Ok(_) => {}
             }

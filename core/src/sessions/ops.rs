@@ -125,7 +125,7 @@ fn write_draft(conn: &Connection, id: i64, form: &SessionForm) -> Result<i64> {
         return Err(Error::SessionSigned);
     }
     let day = local_day(conn, &started_at)?;
-    let f = form.validated(day)?;
+    let f = form.validated(day, calendar::DateFormat::of(conn)?)?;
     let mut vials: HashMap<i64, Vial> = HashMap::new();
     let mut problems = Vec::new();
     for (i, p) in f.points.iter().enumerate() {

@@ -14,6 +14,7 @@ use specta::Type;
 
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
+use crate::calendar::DateFormat;
 use crate::clock;
 use crate::error::FieldError;
 use crate::products::{get_product, product_by_gtin, DoseUnit, Product, TreatmentKind};
@@ -247,7 +248,10 @@ fn validated(conn: &Connection, form: &LotForm) -> Result<(Product, String, Stri
     }
     let expiry = form.expiry.trim().to_string();
     if NaiveDate::parse_from_str(&expiry, "%Y-%m-%d").is_err() {
-        problem("expiry", "The expiry date is required (year-month-day, e.g. 2027-06-30).".into());
+        problem(
+            "expiry",
+            format!("The expiry date is required (write it as {}).", DateFormat::of(conn)?.hint(2027, 6, 30)),
+        );
     }
     if !(1..=10_000).contains(&form.quantity) {
         problem("quantity", "The quantity is the number of vials or syringes received: 1 or more.".into());
