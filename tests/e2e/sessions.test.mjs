@@ -23,6 +23,11 @@ function inDays(days) {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** A year-month-day date as the clinic shows it (day first, its default). */
+function shown(ymd) {
+  return ymd.split('-').reverse().join('/');
+}
+
 /** As the admin, on Stock: receives `quantity` of `product`, lot `lot`, expiring `expiry`. */
 async function receive(app, product, lot, expiry, quantity = '5') {
   await app.fillForm({ 'Product': product, 'Lot number': lot, 'Expiry date': expiry, 'Quantity': quantity });
@@ -40,9 +45,9 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   await app.waitForText('Received 5 × Botox Cosmetic 100 U, lot C1234');
   await app.fill('Lot number', '01003612345678901727123110S9876');
   await app.press('Enter');
-  await app.waitForText('Read from the barcode: lot S9876, expiry 2027-12-31, GTIN 00361234567890');
+  await app.waitForText('Read from the barcode: lot S9876, expiry 31/12/2027, GTIN 00361234567890');
   assert.equal(await (await app.field('Lot number')).getValue(), 'S9876');
-  assert.equal(await (await app.field('Expiry date')).getValue(), '2027-12-31');
+  assert.equal(await (await app.field('Expiry date')).getValue(), '31/12/2027');
   await receive(app, 'Xeomin 100 U', 'OLD1', '2020-01-31', '2');
   const expired = app.testId('error-expiry');
   await expired.waitForDisplayed({ timeoutMsg: 'the expired lot was not refused beside "Expiry date"' });
@@ -67,7 +72,7 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   await app.waitForText('Last visit: none recorded.');
 
   await app.click('Open a new vial');
-  await app.fill('Lot', `Botox Cosmetic 100 U · lot C1234 · expires ${inDays(200)} · 5 unopened`);
+  await app.fill('Lot', `Botox Cosmetic 100 U · lot C1234 · expires ${shown(inDays(200))} · 5 unopened`);
   assert.equal(await (await app.field('Diluent (mL)')).getValue(), '2.5', 'the default diluent of the product');
   await app.click('Open vial');
   await app.waitForText('2.5 mL diluent: 4 U per 0.1 mL');

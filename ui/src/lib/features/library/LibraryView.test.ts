@@ -205,12 +205,12 @@ describe('LibraryView', () => {
     expect(meta).toHaveTextContent('Version 2');
     expect(meta).toHaveTextContent('Dermal filler');
     expect(meta).toHaveTextContent('Source: Clinic team');
-    expect(meta).toHaveTextContent('28 Nov 2026');
+    expect(meta).toHaveTextContent('updated 28/11/2026');
 
     const versions = screen.getAllByTestId('article-version');
     expect(versions.map((v) => v.textContent)).toEqual([
-      expect.stringContaining('Version 2, saved 22 Nov 2026'),
-      expect.stringContaining('Version 1, saved 21 Nov 2026'),
+      expect.stringContaining('Version 2, saved 22/11/2026'),
+      expect.stringContaining('Version 1, saved 21/11/2026'),
     ]);
     expect(versions[1]).toHaveTextContent('by Ana Ruiz');
     // Receptionists read only.

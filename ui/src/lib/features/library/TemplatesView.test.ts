@@ -46,7 +46,7 @@ describe('TemplatesView', () => {
       "The handout fills {{first_name}}, {{session_date}}, {{treatment}}, {{follow_up_date}} and {{clinic_phone}} with the patient's data; the warning signs are printed by the app",
     );
     const toxin = await section('Neurotoxin aftercare');
-    expect(toxin).toHaveTextContent('Version 2, saved 2 Nov 2026');
+    expect(toxin).toHaveTextContent('Version 2, saved 02/11/2026');
     expect(toxin).toHaveTextContent('by Ana Ruiz');
     expect(within(toxin).getByLabelText('Title')).toHaveValue('After your neurotoxin treatment');
     expect(within(toxin).getByLabelText('Instructions (Markdown)')).toHaveValue('Dear {{first_name}}, stay upright for 4 hours.');
@@ -73,7 +73,7 @@ describe('TemplatesView', () => {
       title: 'After your filler treatment',
       body: 'Avoid make-up until tomorrow.',
     });
-    expect(filler).toHaveTextContent('Version 2, saved 2 Nov 2026');
+    expect(filler).toHaveTextContent('Version 2, saved 02/11/2026');
     expect(filler).toHaveTextContent('by Sam admin');
   });
 
@@ -100,8 +100,8 @@ describe('TemplatesView', () => {
     await userEvent.click(within(toxin).getByRole('button', { name: 'Show Neurotoxin versions' }));
     const versions = await within(toxin).findAllByTestId('template-version');
     expect(versions.map((v) => v.querySelector('summary')?.textContent)).toEqual([
-      expect.stringMatching(/^Version 2, saved 2 Nov 2026.* by Ana Ruiz: After your neurotoxin treatment$/),
-      expect.stringMatching(/^Version 1, saved 1 Nov 2026.* by Glabella: After your treatment$/),
+      expect.stringMatching(/^Version 2, saved 02\/11\/2026.* by Ana Ruiz: After your neurotoxin treatment$/),
+      expect.stringMatching(/^Version 1, saved 01\/11\/2026.* by Glabella: After your treatment$/),
     ]);
     expect(calls.find((c) => c.cmd === 'list_template_versions')?.args).toEqual({ kind: 'neurotoxin' });
     await userEvent.click(within(toxin).getByRole('button', { name: 'Hide Neurotoxin versions' }));

@@ -2,11 +2,15 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useClinicWay } from '../../dates.svelte';
 import PatientForm from './PatientForm.svelte';
 import { patient, summary } from './fixtures';
 import { blankDetails } from './patients';
 
-afterEach(() => clearMocks());
+afterEach(() => {
+  clearMocks();
+  useClinicWay({ timeZone: '', dateFormat: 'dayMonthYear', timeFormat: 'twentyFourHour' });
+});
 
 function props() {
   return { initial: blankDetails(), onSaved: vi.fn(), onCancel: vi.fn(), onOpenExisting: vi.fn() };
@@ -63,13 +67,13 @@ describe('PatientForm', () => {
     render(PatientForm, p);
     await userEvent.type(screen.getByLabelText('First name'), 'María');
     await userEvent.type(screen.getByLabelText('Last name'), 'Núñez');
-    await userEvent.type(screen.getByLabelText('Date of birth'), '1980-03-14');
+    await userEvent.type(screen.getByLabelText('Date of birth'), '14/03/1980');
     await userEvent.click(screen.getByLabelText('Blood thinners'));
     await userEvent.click(screen.getByRole('button', { name: 'Register patient' }));
     expect(sent.cmd).toBe('register_patient');
     expect(sent.registerAnyway).toBe(false);
     const details = sent.details as ReturnType<typeof blankDetails>;
-    expect([details.givenName, details.familyName, details.dateOfBirth, details.flags.bloodThinners]).toEqual(['María', 'Núñez', '1980-03-14', true]);
+    expect([details.givenName, details.familyName, details.dateOfBirth, details.flags.bloodThinners]).toEqual(['María', 'Núñez', '14/03/1980', true]);
     expect(p.onSaved).toHaveBeenCalledOnce();
   });
 
@@ -87,9 +91,19 @@ describe('PatientForm', () => {
     render(PatientForm, p);
     await userEvent.click(screen.getByRole('button', { name: 'Register patient' }));
     expect(await screen.findByText('A patient with the same name and date of birth is already registered.')).toBeInTheDocument();
-    expect(screen.getByText(/Núñez, María, born 1980-03-14/)).toBeInTheDocument();
+    expect(screen.getByText(/Núñez, María, born 14\/03\/1980/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Register anyway' }));
     expect(anyway).toEqual([false, true]);
     expect(p.onSaved).toHaveBeenCalledOnce();
+  });
+
+  it('shows the stored date of birth as the clinic writes dates, and asks for it that way', () => {
+    useClinicWay({ timeZone: 'UTC', dateFormat: 'monthDayYear', timeFormat: 'twelveHour' });
+    const p = patient();
+    render(PatientForm, { ...props(), patient: p, initial: p.details });
+    const field = screen.getByLabelText('Date of birth');
+    expect(field).toHaveValue('03/14/1980');
+    expect(field).toHaveAttribute('placeholder', 'MM/DD/YYYY');
+    expect(field).toHaveAccessibleDescription('e.g. 03/14/1980');
   });
 });

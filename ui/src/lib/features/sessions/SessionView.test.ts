@@ -2,12 +2,16 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Actor, Session, Vial } from '../../api';
+import type { Actor, Session, SessionForm, Vial } from '../../api';
+import { useClinicWay } from '../../dates.svelte';
 import { patient } from '../patients/fixtures';
 import { actor } from '../signin/fixtures';
 import SessionView from './SessionView.svelte';
 
-afterEach(() => clearMocks());
+afterEach(() => {
+  clearMocks();
+  useClinicWay({ timeZone: '', dateFormat: 'dayMonthYear', timeFormat: 'twentyFourHour' });
+});
 
 const INJECTOR: Actor = actor('injector', { userId: 2, username: 'ines', displayName: 'Inès Injector' });
 
@@ -97,7 +101,7 @@ describe('SessionView', () => {
     expect(options).toHaveLength(3);
     expect(options[0]).not.toContain('EXPIRED');
     expect(options[1]).toContain('lot OLD1');
-    expect(options[1]).toContain('EXPIRED 2026-11-27: do not use');
+    expect(options[1]).toContain('EXPIRED 27/11/2026: do not use');
     expect(options[2]).not.toContain('EXPIRED');
   });
 
@@ -115,5 +119,36 @@ describe('SessionView', () => {
     expect(screen.getByTestId('amendment')).toHaveTextContent('Wrong area noted');
     expect(screen.getByLabelText('Reason for the correction')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Add amendment' })).toBeInTheDocument();
+  });
+
+  it('shows the dates as the clinic writes them and keeps what is typed across draft saves', async () => {
+    useClinicWay({ timeZone: 'America/Chicago', dateFormat: 'monthDayYear', timeFormat: 'twelveHour' });
+    const sent: SessionForm[] = [];
+    // The core stores the dates as year-month-day, whichever way they were typed.
+    const stored = (form: SessionForm): SessionForm => ({ ...form, followUpDate: '2026-12-20', nextDueDate: '2027-02-26' });
+    mockIPC((cmd, args) => {
+      const { form } = (args ?? {}) as { form: SessionForm };
+      if (cmd === 'save_session') {
+        sent.push(form);
+        return draft({ form: stored(form) });
+      }
+      if (cmd === 'sign_session') return draft({ form: stored(form), signedAt: '2026-11-28T10:30:00.000Z', signedByName: 'Inès Injector' });
+      return [];
+    });
+    render(SessionView, { patient: patient(), initial: draft(), me: INJECTOR, onBack: () => {}, onSaved: () => {} });
+    expect(screen.getByText(/Started 11\/28\/2026 4:00 AM by Inès Injector · born 03\/14\/1980/)).toBeInTheDocument();
+    const followUp = screen.getByLabelText('Follow-up date');
+    expect(followUp).toHaveValue('12/12/2026');
+    expect(followUp).toHaveAttribute('placeholder', 'MM/DD/YYYY');
+    expect(screen.getByLabelText('Next due date')).toHaveValue('02/26/2027');
+
+    await userEvent.clear(followUp);
+    await userEvent.type(followUp, '12/20/2026');
+    expect(await screen.findByText(/Draft saved at \d{1,2}:\d{2} [AP]M/, {}, { timeout: 2000 })).toBeInTheDocument();
+    expect(sent.at(-1)?.followUpDate).toBe('12/20/2026'); // sent as typed: the core reads it
+    expect(followUp).toHaveValue('12/20/2026'); // the saved draft does not flip the field
+
+    await userEvent.click(screen.getByRole('button', { name: 'Sign session' }));
+    expect((await screen.findByText('Follow-up:')).closest('p')).toHaveTextContent('Follow-up: 12/20/2026 · Next due: 02/26/2027');
   });
 });

@@ -1,21 +1,11 @@
-// How sessions read on screen: doses with their brand's unit, local times, and the
-// one-line summaries of the chart's timeline and the "last visit" line.
+// How sessions read on screen: doses with their brand's unit and the one-line
+// summaries of the chart's timeline and the "last visit" line.
 import type { DoseUnit, ProductTotal, SessionSummary } from '../../api';
 
 /** "20 U", "0.5 mL": a dose always carries its unit. (Numbers come from Rust as
  * `number | null`, null standing for a non-finite value, which the core never stores.) */
 export function dose(value: number | null, unit: DoseUnit): string {
   return `${Number((value ?? 0).toFixed(3))} ${unit}`;
-}
-
-/** A stored UTC time as the clinic's local date and time, e.g. "28 Nov 2026, 10:00". */
-export function localTime(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-/** A stored UTC time as the local date, e.g. "28 Nov 2026". */
-export function localDate(iso: string): string {
-  return new Date(iso).toLocaleDateString('en-GB', { dateStyle: 'medium' });
 }
 
 /** "Botox Cosmetic 100 U: 30 U (lot C1234)": never one total across products. */

@@ -74,15 +74,15 @@ describe('StockView', () => {
     const alerts = await screen.findByTestId('stock-alerts');
     expect(alerts).toHaveAttribute('role', 'status');
     expect(alerts).toHaveTextContent('Low stock: Dysport 300 U — 1 unopened left');
-    expect(alerts).toHaveTextContent('Lot D1 of Dysport 300 U expires on 2026-12-15');
-    expect(alerts).toHaveTextContent('Lot OLD1 of Botox Cosmetic 100 U expired on 2026-11-27: set it aside');
+    expect(alerts).toHaveTextContent('Lot D1 of Dysport 300 U expires on 15/12/2026');
+    expect(alerts).toHaveTextContent('Lot OLD1 of Botox Cosmetic 100 U expired on 27/11/2026: set it aside');
 
     const rows = screen.getAllByTestId('lot-row');
     expect(rows).toHaveLength(3);
     const cells = (row: HTMLElement) => within(row).getAllByRole('cell').map((c) => c.textContent);
-    expect(cells(rows[0])).toEqual(['Botox Cosmetic 100 U', 'OLD1', '2026-11-27', '3', '1', '2', '32 U', 'Expired — set aside']);
-    expect(cells(rows[1])).toEqual(['Dysport 300 U', 'D1', '2026-12-15', '2', '1', '1', '0 U', 'Expires soon']);
-    expect(cells(rows[2])).toEqual(['Juvéderm Ultra 3 1 mL', 'J9', '2028-01-31', '3', '1', '2', '0.5 mL', 'OK']);
+    expect(cells(rows[0])).toEqual(['Botox Cosmetic 100 U', 'OLD1', '27/11/2026', '3', '1', '2', '32 U', 'Expired — set aside']);
+    expect(cells(rows[1])).toEqual(['Dysport 300 U', 'D1', '15/12/2026', '2', '1', '1', '0 U', 'Expires soon']);
+    expect(cells(rows[2])).toEqual(['Juvéderm Ultra 3 1 mL', 'J9', '31/01/2028', '3', '1', '2', '0.5 mL', 'OK']);
   });
 
   it('says so when nothing is in stock, and shows no alerts', async () => {
@@ -109,10 +109,10 @@ describe('StockView', () => {
     render(StockView);
     await within(screen.getByLabelText('Product')).findByRole('option', { name: 'Botox Cosmetic 100 U' });
     await userEvent.type(screen.getByLabelText('Lot number'), `${SCAN}{Enter}`);
-    expect(await screen.findByTestId('scan-notice')).toHaveTextContent('Read from the barcode: lot C1234, expiry 2027-12-31, GTIN 00361234567890');
+    expect(await screen.findByTestId('scan-notice')).toHaveTextContent('Read from the barcode: lot C1234, expiry 31/12/2027, GTIN 00361234567890');
     expect(screen.getByTestId('scan-notice')).not.toHaveTextContent('This product number is new');
     expect(screen.getByLabelText('Lot number')).toHaveValue('C1234');
-    expect(screen.getByLabelText('Expiry date')).toHaveValue('2027-12-31');
+    expect(screen.getByLabelText('Expiry date')).toHaveValue('31/12/2027');
     expect(screen.getByLabelText('Product')).toHaveValue('1');
     expect(calls.filter((c) => c.cmd === 'scan_lot_code').map((c) => c.args.text)).toEqual([SCAN]);
     expect(calls.some((c) => c.cmd === 'receive_lot')).toBe(false);
@@ -151,9 +151,9 @@ describe('StockView', () => {
     await userEvent.type(screen.getByLabelText('Quantity'), '5');
     await userEvent.click(screen.getByRole('button', { name: 'Receive stock' }));
 
-    expect(await screen.findByText('Received 5 × Botox Cosmetic 100 U, lot C1234 (expiry 2027-12-31).')).toBeInTheDocument();
+    expect(await screen.findByText('Received 5 × Botox Cosmetic 100 U, lot C1234 (expiry 31/12/2027).')).toBeInTheDocument();
     expect(calls.find((c) => c.cmd === 'receive_lot')?.args).toEqual({
-      form: { productId: 1, lotNumber: 'C1234', expiry: '2027-12-31', quantity: 5, gtin: '00361234567890' },
+      form: { productId: 1, lotNumber: 'C1234', expiry: '31/12/2027', quantity: 5, gtin: '00361234567890' },
     });
     expect(screen.getByLabelText('Lot number')).toHaveValue('');
     expect(screen.getByLabelText('Expiry date')).toHaveValue('');
@@ -169,11 +169,11 @@ describe('StockView', () => {
     render(StockView);
     await within(screen.getByLabelText('Product')).findByRole('option', { name: 'Dysport 300 U' });
     await userEvent.selectOptions(screen.getByLabelText('Product'), 'Dysport 300 U');
-    await userEvent.type(screen.getByLabelText('Expiry date'), '2027-06-30');
+    await userEvent.type(screen.getByLabelText('Expiry date'), '30/06/2027');
     await userEvent.type(screen.getByLabelText('Lot number'), 'D77{Enter}');
-    expect(await screen.findByText('Received 1 × Dysport 300 U, lot D77 (expiry 2027-06-30).')).toBeInTheDocument();
+    expect(await screen.findByText('Received 1 × Dysport 300 U, lot D77 (expiry 30/06/2027).')).toBeInTheDocument();
     expect(calls.find((c) => c.cmd === 'receive_lot')?.args).toEqual({
-      form: { productId: 2, lotNumber: 'D77', expiry: '2027-06-30', quantity: 1, gtin: '' },
+      form: { productId: 2, lotNumber: 'D77', expiry: '30/06/2027', quantity: 1, gtin: '' }, // as typed: the core reads it
     });
   });
 
