@@ -188,9 +188,10 @@ fn demo_data(cli: &Cli, dir: &Path, patients: usize, seed: u64) -> Result<(), St
     if !Clinic::is_set_up(dir) {
         let (set_up, history) = demo::create_demo_clinic(dir, patients, seed, today).map_err(|e| e.to_string())?;
         println!(
-            "Created a demo clinic with {patients} patients, {} sessions and {} injection points (seed {seed}) in {}",
+            "Created a demo clinic with {patients} patients, {} sessions, {} injection points and {} appointments (seed {seed}) in {}",
             history.sessions,
             history.points,
+            history.appointments,
             dir.display()
         );
         println!("Accounts (demo only):");
@@ -209,8 +210,8 @@ fn demo_data(cli: &Cli, dir: &Path, patients: usize, seed: u64) -> Result<(), St
         .db()
         .write(|tx| {
             let added = demo::add_demo_patients(tx, &actor, patients, seed, today)?;
-            let injector = demo::demo_injector(tx)?.unwrap_or(actor.user_id);
-            Ok((added, demo::add_demo_history(tx, injector, seed, today)?))
+            let injectors = demo::demo_injectors(tx)?;
+            Ok((added, demo::add_demo_history(tx, &injectors, actor.user_id, seed, today)?))
         })
         .map_err(|e| e.to_string())?;
     println!(

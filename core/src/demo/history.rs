@@ -53,6 +53,7 @@ pub struct HistoryCounts {
     pub vials: usize,
     pub sessions: usize,
     pub points: usize,
+    pub appointments: usize,
 }
 
 /// The vial a product's sessions draw from today.
@@ -62,8 +63,16 @@ struct OpenVial {
     drawn: f64,
 }
 
-/// Adds lots, vials and sessions by `injector_id` for every patient who has none yet.
-pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: NaiveDate) -> Result<HistoryCounts> {
+/// Adds lots, vials and sessions by the `injectors` (in turn, by chance) for every
+/// patient who has none yet, then their appointments ([`super::book`]).
+pub fn add_demo_history(
+    conn: &Connection,
+    injectors: &[i64],
+    booked_by: i64,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<HistoryCounts> {
+    let injector_id = *injectors.first().unwrap_or(&booked_by);
     let mut rng = fastrand::Rng::with_seed(seed ^ 0x5e55_1045);
     let mut counts = HistoryCounts::default();
     let start = today - Days::new(YEARS * 365);
@@ -157,6 +166,7 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
             counts.vials += 1;
         }
         let vial = open.get_mut(&product).expect("a vial was just opened");
+        let injector_id = injectors.get(rng.usize(..injectors.len().max(1))).copied().unwrap_or(injector_id);
         vial.drawn += needed;
         let signed = (day < today).then(|| (at + Duration::minutes(25)).to_rfc3339_opts(SecondsFormat::Millis, true));
         insert_session.execute(params![
@@ -198,5 +208,6 @@ pub fn add_demo_history(conn: &Connection, injector_id: i64, seed: u64, today: N
                                     + CASE WHEN received_at >= ?1 THEN 4 ELSE 0 END",
         [&recent],
     )?;
+    counts.appointments = super::book::add_demo_book(conn, injectors, booked_by, seed, today)?;
     Ok(counts)
 }

@@ -3,10 +3,11 @@
 //! ways people write them; ages spread from 18 to 90. Used by `glabella-admin
 //! demo-data`, the benchmarks and the tests.
 
+mod book;
 mod history;
 
 use chrono::{Days, NaiveDate};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use std::path::Path;
 
@@ -218,10 +219,12 @@ const MEDICATIONS: &[&str] = &[
 
 /// The demo clinic's accounts, one per role: (username, password, full name, role).
 /// Documented in the README; for trying Glabella out, never for real patients.
-pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 3] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 5] = [
     ("admin", "glabella-admin", "Avery Admin", Role::Admin),
     ("injector", "glabella-injector", "Inès Injector", Role::Injector),
     ("reception", "glabella-reception", "Rémy Reception", Role::Receptionist),
+    ("dana", "glabella-dana", "Dana Dermal", Role::Injector),
+    ("theo", "glabella-theo", "Theo Tox", Role::Injector),
 ];
 
 /// Sets up a demo clinic in `dir` with [`DEMO_ACCOUNTS`], `patients` demo patients and
@@ -248,7 +251,7 @@ pub fn create_demo_clinic(dir: &Path, patients: usize, seed: u64, today: NaiveDa
     }
     let history = set_up.clinic.db().write(|tx| {
         add_demo_patients(tx, &set_up.admin, patients, seed, today)?;
-        add_demo_history(tx, demo_injector(tx)?.unwrap_or(set_up.admin.user_id), seed, today)
+        add_demo_history(tx, &demo_injectors(tx)?, set_up.admin.user_id, seed, today)
     })?;
     Ok((set_up, history))
 }
@@ -333,10 +336,10 @@ pub fn add_demo_patients(conn: &Connection, actor: &Actor, count: usize, seed: u
     Ok(count)
 }
 
-/// The id of the clinic's first active injector, who records the demo sessions.
-pub fn demo_injector(conn: &Connection) -> Result<Option<i64>> {
+/// The clinic's active injectors, who record the demo sessions between them.
+pub fn demo_injectors(conn: &Connection) -> Result<Vec<i64>> {
     Ok(conn
-        .prepare("SELECT id FROM users WHERE role = 'injector' AND active ORDER BY id LIMIT 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?)
+        .prepare("SELECT id FROM users WHERE role = 'injector' AND active ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
