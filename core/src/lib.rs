@@ -5,13 +5,14 @@
 //! Layers, lowest first; nothing imports a layer above it (a test checks this):
 //! 1. plain parts with no crate imports but the error: `error`, `types`, `text`,
 //!    `csv`, `markdown`, `clock`, `calendar` (the clinic's time zone and date formats),
-//!    `paths`, `printing`;
+//!    `paths`, `printing`, `typeset` (Typst documents to PDF);
 //! 2. `db` (connections, key file, migrations), then `files` (saving exports);
 //! 3. `audit`, then `auth` (roles, accounts, settings, the sign-in throttle);
 //! 4. the features: `patients`; `products` → `stock` → `sessions`; `articles`;
 //!    `handouts` (on sessions and articles); `booking` (hours, rooms, the appointment
 //!    book, the recall calls; on sessions);
-//! 5. `clinic` (the open database with its key file) and `check` (the health check),
+//! 5. `clinic` (the open database with its key file), `check` (the health check) and
+//!    `paperwork` (the front desk's printed lists: the call list, day sheets),
 //!    then `demo` (generated clinics) and `backup` (verified bundles, restore);
 //! 6. `api`, the front door: one function per operation the UI can call.
 
@@ -32,6 +33,7 @@ pub mod error;
 pub mod files;
 pub mod handouts;
 pub mod markdown;
+pub mod paperwork;
 pub mod paths;
 pub mod patients;
 pub mod printing;
@@ -40,6 +42,7 @@ pub mod sessions;
 pub mod stock;
 pub mod text;
 pub mod types;
+pub mod typeset;
 
 pub use db::Db;
 pub use error::{Error, Result};

@@ -20,8 +20,6 @@ use glabella_core::clinic::Clinic;
 use glabella_core::clock::TestClock;
 use glabella_core::db::keys::KdfParams;
 use glabella_core::products::TreatmentKind;
-use glabella_core::sessions::PointInput;
-use glabella_core::stock::{LotForm, VialForm};
 use glabella_core::Error;
 
 struct Desk1 {
@@ -197,28 +195,9 @@ fn sign(d: &Desk1, session: i64) -> glabella_core::sessions::Session {
     sign_due(d, session, None)
 }
 
-/// Signs a neurotoxin session, with its default next-due date or `next_due`.
+/// Signs a neurotoxin session of Ines, with its default next-due date or `next_due`.
 fn sign_due(d: &Desk1, session: i64, next_due: Option<&str>) -> glabella_core::sessions::Session {
-    let lot = LotForm {
-        product_id: Some(2),
-        lot_number: format!("L{}", fastrand::u32(..)),
-        expiry: "2099-12-31".into(),
-        quantity: 5,
-        gtin: String::new(),
-    };
-    let lot = api::stock::receive_lot(&d.clinic, &d.ines, &lot).unwrap();
-    let vial = VialForm { lot_id: lot.id, diluent_ml: Some(2.5), single_patient: false };
-    let vial = api::stock::open_vial(&d.clinic, &d.ines, &vial).unwrap();
-    let s = api::sessions::open_session(&d.clinic, &d.ines, session).unwrap();
-    let mut f = s.form.clone();
-    f.consent_confirmed = true;
-    f.consent_version = "v1".into();
-    f.screen_acknowledged = true;
-    if let Some(due) = next_due {
-        f.next_due_date = due.into();
-    }
-    f.points = vec![PointInput { vial_id: vial.id, area: "glabella".into(), x: 0.5, y: 0.3, dose: 20.0 }];
-    api::sessions::sign_session(&d.clinic, &d.ines, session, &f).unwrap()
+    common::desk::sign_neurotoxin(&d.clinic, &d.ines, session, next_due)
 }
 
 #[test]

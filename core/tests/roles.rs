@@ -207,6 +207,8 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
     ("appointments::start_appointment_session", INJECTOR, |c, a| {
         api::appointments::start_appointment_session(c, a, 3).map(drop)
     }),
+    // Everyone signed in: the desk prints the injectors' days, an injector their own.
+    ("appointments::print_day_sheet", ALL, |c, a| api::appointments::print_day_sheet(c, a, "2099-01-04", 2).map(drop)),
     ("calls::recall_list", ALL, |c, a| api::calls::recall_list(c, a, &CallListQuery::default()).map(drop)),
     ("calls::record_call", DESK, |c, a| {
         let form = CallForm {
@@ -216,6 +218,10 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
             note: String::new(),
         };
         api::calls::record_call(c, a, &form).map(drop)
+    }),
+    ("calls::print_call_list", DESK, |c, a| api::calls::print_call_list(c, a, &CallListQuery::default()).map(drop)),
+    ("calls::export_call_list_csv", DESK, |c, a| {
+        api::calls::export_call_list_csv(c, a, &CallListQuery::default(), &folder()).map(drop)
     }),
     ("stock::list_products", ALL, |c, a| api::stock::list_products(c, a).map(drop)),
     ("stock::create_product", ADMIN, |c, a| api::stock::create_product(c, a, &product_form()).map(drop)),

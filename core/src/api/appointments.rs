@@ -1,12 +1,14 @@
 //! The appointment book: the day and week views, today's list, booking with its
 //! conflict checks (inside the booking's own write transaction), moving, cancelling,
-//! checking in, and starting the session of an appointment.
+//! checking in, starting the session of an appointment, and printing an injector's
+//! day sheet.
 
 use crate::auth::{Actor, Permission};
 use crate::booking::book::{self, AppointmentChange, Booked, BookingForm};
 use crate::booking::views::{self, BookView, Columns, PatientAppointments, TodayRow};
 use crate::booking::{Appointment, CancelReason, Status};
 use crate::clinic::Clinic;
+use crate::paperwork;
 use crate::sessions::Session;
 use crate::Result;
 
@@ -66,4 +68,15 @@ pub fn set_appointment_status(clinic: &Clinic, actor: &Actor, id: i64, status: S
 pub fn start_appointment_session(clinic: &Clinic, actor: &Actor, id: i64) -> Result<Session> {
     let now = clinic.now();
     clinic.db().write(|tx| book::start_session(tx, actor, id, now))
+}
+
+/// Prints the day sheet of `injector_id` on `date` (empty for today): typeset on a read
+/// connection, audited in a short write, then sent to the printer with no lock held.
+/// Returns how many appointments it lists.
+pub fn print_day_sheet(clinic: &Clinic, actor: &Actor, date: &str, injector_id: i64) -> Result<u32> {
+    let now = clinic.now();
+    let sheet = clinic.db().read(|c| paperwork::day_sheet(c, actor, date, injector_id, now))?;
+    clinic.db().write(|tx| paperwork::record_day_sheet(tx, actor, &sheet))?;
+    clinic.print(&sheet.pdf, &paperwork::day_sheet_job(&sheet))?;
+    Ok(sheet.appointments)
 }

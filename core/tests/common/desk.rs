@@ -87,3 +87,32 @@ pub fn signed_session() -> Signed {
     let session = api::sessions::sign_session(&clinic, &injector, session.id, &form).unwrap().id;
     Signed { dir, desk, clinic, admin, injector, patient, session }
 }
+
+/// Signs `injector`'s neurotoxin session `session` (20 U in the glabella, from a vial of
+/// a lot received for it), with its default next-due date or `next_due`.
+pub fn sign_neurotoxin(
+    clinic: &Clinic,
+    injector: &Actor,
+    session: i64,
+    next_due: Option<&str>,
+) -> glabella_core::sessions::Session {
+    let lot = LotForm {
+        product_id: Some(2),
+        lot_number: format!("L{}", fastrand::u32(..)),
+        expiry: "2099-12-31".into(),
+        quantity: 5,
+        gtin: String::new(),
+    };
+    let lot = api::stock::receive_lot(clinic, injector, &lot).unwrap();
+    let vial = VialForm { lot_id: lot.id, diluent_ml: Some(2.5), single_patient: false };
+    let vial = api::stock::open_vial(clinic, injector, &vial).unwrap();
+    let mut f = api::sessions::open_session(clinic, injector, session).unwrap().form;
+    f.consent_confirmed = true;
+    f.consent_version = "v1".into();
+    f.screen_acknowledged = true;
+    if let Some(due) = next_due {
+        f.next_due_date = due.into();
+    }
+    f.points = vec![PointInput { vial_id: vial.id, area: "glabella".into(), x: 0.5, y: 0.3, dose: 20.0 }];
+    api::sessions::sign_session(clinic, injector, session, &f).unwrap()
+}

@@ -1,5 +1,5 @@
-//! The appointment book: views, booking, moving, cancelling, checking in, and starting
-//! an appointment's session.
+//! The appointment book: views, booking, moving, cancelling, checking in, starting
+//! an appointment's session, and printing a day sheet.
 
 use std::sync::Arc;
 
@@ -93,4 +93,11 @@ pub async fn set_appointment_status(
 #[specta::specta]
 pub async fn start_appointment_session(desk: State<'_, Arc<Desk>>, id: i64) -> Result<Session, ApiError> {
     as_actor(desk, move |c, a| appointments::start_appointment_session(c, a, id)).await
+}
+
+/// Prints an injector's day sheet; how many appointments it lists.
+#[tauri::command]
+#[specta::specta]
+pub async fn print_day_sheet(desk: State<'_, Arc<Desk>>, date: String, injector_id: i64) -> Result<u32, ApiError> {
+    as_actor(desk, move |c, a| appointments::print_day_sheet(c, a, &date, injector_id)).await
 }

@@ -71,8 +71,17 @@ export const commands = {
 	cancelAppointment: (id: number, reason: CancelReason) => __TAURI_INVOKE<Appointment>("cancel_appointment", { id, reason }),
 	setAppointmentStatus: (id: number, status: Status) => __TAURI_INVOKE<Appointment>("set_appointment_status", { id, status }),
 	startAppointmentSession: (id: number) => __TAURI_INVOKE<Session>("start_appointment_session", { id }),
+	/**  Prints an injector's day sheet; how many appointments it lists. */
+	printDaySheet: (date: string, injectorId: number) => __TAURI_INVOKE<number>("print_day_sheet", { date, injectorId }),
 	recallList: (query: CallListQuery) => __TAURI_INVOKE<CallList>("recall_list", { query }),
 	recordCall: (form: CallForm) => __TAURI_INVOKE<null>("record_call", { form }),
+	/**  Prints the whole list `query` selects; how many patients it lists. */
+	printCallList: (query: CallListQuery) => __TAURI_INVOKE<number>("print_call_list", { query }),
+	/**
+	 *  Saves the whole list `query` selects as CSV where the person chooses; `null` if
+	 *  they cancelled.
+	 */
+	exportCallListCsv: (query: CallListQuery) => __TAURI_INVOKE<SavedList | null>("export_call_list_csv", { query }),
 	listProducts: () => __TAURI_INVOKE<Product[]>("list_products"),
 	createProduct: (form: ProductForm) => __TAURI_INVOKE<Product>("create_product", { form }),
 	updateProduct: (id: number, form: ProductForm) => __TAURI_INVOKE<Product>("update_product", { id, form }),
@@ -1005,6 +1014,12 @@ export type Room = {
 export type SavedHandout = {
 	record: HandoutRecord,
 	fileName: string,
+};
+
+/**  A list saved as a file: its name and how many patients it holds. */
+export type SavedList = {
+	fileName: string,
+	patients: number,
 };
 
 /**  A whole session, as the injector sees it. */
