@@ -170,13 +170,28 @@ pub fn get(conn: &Connection, id: i64) -> Result<Appointment> {
     })
 }
 
-/// The appointments starting in `[from, to)`, by start.
-fn between(conn: &Connection, w: &Writing, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Appointment>> {
-    let sql = format!("{SELECT} WHERE a.starts_at >= ?1 AND a.starts_at < ?2 ORDER BY a.starts_at, a.id");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_map(params![crate::clock::iso(from), crate::clock::iso(to)], |r| appointment(r, w))?
-        .collect::<rusqlite::Result<Vec<_>>>()?)
+/// The appointments starting in `[from, to)` (of one injector, or everyone's), by start.
+fn between(
+    conn: &Connection,
+    w: &Writing,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    injector: Option<i64>,
+) -> Result<Vec<Appointment>> {
+    let (from, to) = (crate::clock::iso(from), crate::clock::iso(to));
+    let rows: rusqlite::Result<Vec<Appointment>> = match injector {
+        None => {
+            let sql = format!("{SELECT} WHERE a.starts_at >= ?1 AND a.starts_at < ?2 ORDER BY a.starts_at, a.id");
+            conn.prepare_cached(&sql)?.query_map(params![from, to], |r| appointment(r, w))?.collect()
+        }
+        Some(id) => {
+            let sql = format!(
+                "{SELECT} WHERE a.injector_id = ?3 AND a.starts_at >= ?1 AND a.starts_at < ?2 ORDER BY a.starts_at, a.id"
+            );
+            conn.prepare_cached(&sql)?.query_map(params![from, to, id], |r| appointment(r, w))?.collect()
+        }
+    };
+    Ok(rows?)
 }
 
 /// A date from the page (`YYYY-MM-DD`, or as the clinic writes it); empty is today.
@@ -224,7 +239,7 @@ pub fn day_view(conn: &Connection, actor: &Actor, date: &str, by: Columns, now: 
     let w = Writing::of(conn)?;
     let day = day_or_today(date, &w, now)?;
     let (from, to) = calendar::day_span(day, w.zone);
-    let appointments = between(conn, &w, from, to)?;
+    let appointments = between(conn, &w, from, to, None)?;
     let mut span = setup::opening(conn, day.weekday())?;
     let mut columns: Vec<Column> = match by {
         Columns::Injectors => conn
@@ -288,13 +303,15 @@ pub fn week_view(
     actor.require(Permission::Demographics)?;
     let w = Writing::of(conn)?;
     let monday = calendar::week_start(day_or_today(date, &w, now)?);
+    let (from, _) = calendar::day_span(monday, w.zone);
+    let (_, to) = calendar::day_span(monday + Days::new(6), w.zone);
+    let mut week = between(conn, &w, from, to, Some(injector_id))?;
     let mut span = None;
     let mut columns = Vec::new();
     for offset in 0..7 {
         let day = monday + Days::new(offset);
-        let (from, to) = calendar::day_span(day, w.zone);
-        let appointments: Vec<Appointment> =
-            between(conn, &w, from, to)?.into_iter().filter(|a| a.injector_id == injector_id).collect();
+        let (appointments, later) = week.into_iter().partition(|a: &Appointment| a.date == ymd(day));
+        week = later;
         let open = setup::working(conn, injector_id, day.weekday())?;
         if let Some(hours) = setup::opening(conn, day.weekday())? {
             widen(&mut span, hours);
@@ -340,10 +357,7 @@ pub fn today_list(
          WHERE s.id = ?1 AND s.signed_at IS NOT NULL",
     )?;
     let mut rows = Vec::new();
-    for a in between(conn, &w, from, to)? {
-        if injector_id.is_some_and(|id| id != a.injector_id) {
-            continue;
-        }
+    for a in between(conn, &w, from, to, injector_id)? {
         let start = parse_instant(&a.starts_at);
         let waiting_minutes = match (a.status, &a.arrived_at) {
             (Status::Arrived, Some(at)) => Some((now - parse_instant(at)).num_minutes().max(0)),

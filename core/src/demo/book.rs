@@ -117,7 +117,7 @@ fn book_ahead(conn: &Connection, injectors: &[i64], booked_by: i64, seed: u64, t
     let (now, zone) = (clock::now(conn)?, calendar::zone(conn)?);
     let mut taken = conn.prepare(
         "SELECT EXISTS (SELECT 1 FROM appointments WHERE injector_id = ?1 AND starts_at < ?3 AND ends_at > ?2
-                        AND status NOT IN ('cancelled', 'no_show'))",
+                        AND starts_at > ?4 AND status NOT IN ('cancelled', 'no_show'))",
     )?;
     let mut insert = conn.prepare(
         "INSERT INTO appointments (patient_id, injector_id, room_id, kind, starts_at, ends_at, created_at, created_by, updated_at)
@@ -143,7 +143,11 @@ fn book_ahead(conn: &Connection, injectors: &[i64], booked_by: i64, seed: u64, t
                 let start = calendar::instant(local, zone).filter(|start| *start > now);
                 let slot = start.map(|s| (clock::iso(s), clock::iso(s + Duration::minutes(i64::from(minutes)))));
                 let free = match &slot {
-                    Some((from, to)) => !taken.query_row(params![injector, from, to], |r| r.get::<_, bool>(0))?,
+                    Some((from, to)) => {
+                        let longest = Duration::minutes(i64::from(*setup::MINUTES_RANGE.end()));
+                        let earliest = clock::iso(start.expect("a slot has a start") - longest);
+                        !taken.query_row(params![injector, from, to, earliest], |r| r.get::<_, bool>(0))?
+                    }
                     None => false,
                 };
                 if let (true, Some((from, to)), true) = (free, slot, rng.u8(0..100) < BOOKED_PERCENT) {
