@@ -104,7 +104,7 @@ appTest('a day at the front desk: book, refuse a double booking, check in, treat
   await app.click('Sign session');
   await app.waitForText(`Signed by ${INJECTOR.fullName}`);
   await app.click('Today');
-  const row = app.browser.$('[data-testid^="today-"]');
+  const row = app.browser.$('tr[data-testid^="today-"]');
   await app.browser.waitUntil(async () => normalize(await row.getText()).includes('completed'), {
     timeoutMsg: 'the appointment is not shown completed after signing',
   });
