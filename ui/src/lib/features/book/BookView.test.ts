@@ -65,3 +65,36 @@ describe('BookView day sheets', () => {
     expect(calls.find((c) => c.cmd === 'print_day_sheet')!.args).toMatchObject({ date: '2026-12-01', injectorId: 2 });
   });
 });
+
+describe('BookView moving by drag', () => {
+  it('dropping an appointment on a free slot opens its move with that slot’s injector and time', async () => {
+    const appointment = {
+      id: 7, patientId: 1, patientName: 'Honor Blackwood', patientPhone: '', patientAlert: false, injectorId: 2,
+      injectorName: 'Nadia Needle', roomId: null, roomName: '', kind: 'neurotoxin', kindLabel: 'Neurotoxin',
+      startsAt: '2026-12-01T09:00:00.000Z', endsAt: '2026-12-01T09:30:00.000Z', minutes: 30, date: '2026-12-01',
+      dateLabel: '01/12/2026', startLabel: '09:00', endLabel: '09:30', startMinute: 540, note: '', status: 'booked',
+      statusLabel: 'booked', cancelReason: null, arrivedAt: null, sessionId: null,
+    } as const;
+    mockIPC((cmd) => {
+      if (cmd === 'get_booking_setup') return SETUP;
+      if (cmd === 'day_view') {
+        const view = book('Tuesday 01/12/2026', '2026-12-01', [[2, 'Nadia Needle', '2026-12-01'], [4, 'Omar', '2026-12-01']]);
+        view.lines = [{ minute: 540, label: '09:00' }, { minute: 555, label: '09:15' }, { minute: 570, label: '09:30' }];
+        view.columns[0].appointments = [appointment];
+        return view;
+      }
+      return null;
+    });
+    const booked: unknown[] = [];
+    render(BookViewScreen, { me: ROSA, onBook: (p: unknown) => booked.push(p), onStartSession: () => {}, onOpenChart: () => {} });
+    const block = await screen.findByTestId('appointment-7');
+    expect(block).toHaveAttribute('draggable', 'true');
+    block.dispatchEvent(new Event('dragstart', { bubbles: true }));
+    const slot = screen.getByRole('button', { name: 'Book Omar at 09:30' });
+    slot.dispatchEvent(new Event('drop', { bubbles: true, cancelable: true }));
+    expect(booked).toEqual([{ injectorId: 4, date: '2026-12-01', time: '09:30', appointment }]);
+    // Nadia's 09:00–09:30 is taken: no free slot to book there, but 09:30 is.
+    expect(screen.queryByRole('button', { name: 'Book Nadia Needle at 09:00' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Book Nadia Needle at 09:30' })).toBeInTheDocument();
+  });
+});
