@@ -186,9 +186,9 @@ fn a_handout_from_a_signed_session_prints_the_facts_literally_and_reprints_ident
     let text = pdf_text(&pdf);
     for expected in [
         "#read(\"/etc/passwd\") <script>alert(1)</script>",
-        "28 November 2026",
+        "28/11/2026",
         "Glabella 20 U, Forehead 10 U — Botox Cosmetic 100 U, lot C1234",
-        "12 December 2026",
+        "12/12/2026",
         "upright",
         "trouble swallowing, speaking or breathing",
         "**Bold** Clinic",

@@ -45,7 +45,7 @@ pub struct HandoutInput {
     /// template as text; given to Typst as a virtual file).
     pub logo: Option<Vec<u8>>,
     pub patient_name: String,
-    /// e.g. "29 November 2026"
+    /// As the clinic writes dates, e.g. "29/11/2026"
     pub session_date: String,
     /// The handout's heading, printed as written, e.g. "Aftercare after your neurotoxin
     /// treatment" (an aftercare template's title).
@@ -62,6 +62,6 @@ pub struct HandoutInput {
     /// UTC ISO-8601: the handout's creation time, written as the PDF's date so the same
     /// input always gives the same bytes.
     pub created_at: String,
-    /// Footer line, e.g. "Given by Nadia Needle on 29 November 2026 · Glabella Demo Clinic"
+    /// Footer line, e.g. "Given by Nadia Needle on 29/11/2026 · Glabella Demo Clinic"
     pub footer: String,
 }

@@ -5,7 +5,6 @@
 //! recorded data again, so it is the same document.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -17,7 +16,7 @@ use crate::articles::version_for_handout;
 use crate::audit::{self, entity, Action};
 use crate::auth::settings::get_settings;
 use crate::auth::{Actor, Permission};
-use crate::calendar;
+use crate::calendar::{self, Writing};
 use crate::clock;
 use crate::markdown::to_blocks;
 use crate::products::TreatmentKind;
@@ -339,14 +338,12 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// "29 November 2026", the clinic's local date of a stored UTC time or a plain date.
-fn long_date(text: &str, zone: Tz) -> String {
+/// A stored UTC time or a plain date as the clinic writes dates, e.g. "29/11/2026".
+fn written_date(text: &str, w: &Writing) -> String {
     if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return day.format("%-d %B %Y").to_string();
+        return w.dates.format(day);
     }
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&zone).format("%-d %B %Y").to_string())
-        .unwrap_or_else(|_| text.to_string())
+    DateTime::parse_from_rfc3339(text).map(|t| w.date(t.with_timezone(&Utc))).unwrap_or_else(|_| text.to_string())
 }
 
 /// The handout's data: who, when, what was done, the filled template, the warnings.
@@ -360,7 +357,7 @@ fn handout_input(
     now: DateTime<Utc>,
 ) -> Result<HandoutInput> {
     let settings = get_settings(conn)?;
-    let zone = calendar::zone(conn)?;
+    let writing = Writing::of(conn)?;
     let (given_name, family_name): (String, String) = conn
         .prepare_cached("SELECT given_name, family_name FROM patients WHERE id = ?1")?
         .query_row([session.patient_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -377,11 +374,11 @@ fn handout_input(
             format!("{} — {}, lot {}", areas.join(", "), p.product_name, p.lot_numbers.join(", "))
         })
         .collect();
-    let session_date = long_date(&session.started_at, zone);
+    let session_date = written_date(&session.started_at, &writing);
     let follow_up_date = if session.form.follow_up_date.is_empty() {
         String::new()
     } else {
-        long_date(&session.form.follow_up_date, zone)
+        written_date(&session.form.follow_up_date, &writing)
     };
     let values = [
         ("first_name", given_name.clone()),
@@ -397,7 +394,7 @@ fn handout_input(
             },
         ),
     ];
-    let today = long_date(&now.to_rfc3339(), zone);
+    let today = written_date(&now.to_rfc3339(), &writing);
     Ok(HandoutInput {
         paper: super::handout_paper(conn)?,
         clinic: ClinicHeader {
