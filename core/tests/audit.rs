@@ -234,6 +234,14 @@ fn a_version_1_database_is_upgraded_to_an_empty_chain() {
 #[test]
 fn the_view_filters_by_day_user_patient_and_action_newest_first() {
     let (_dir, db) = common::temp_db();
+    let set_zone = |zone: &str| {
+        db.write(|tx| {
+            tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('time_zone', ?1)", [zone])?;
+            Ok(())
+        })
+        .unwrap()
+    };
+    set_zone("UTC");
     add_user(&db, 1, "anna");
     add_user(&db, 2, "ben");
     let anna = |action| NewEntry::new(Some(1), "anna", action);
@@ -258,6 +266,10 @@ fn the_view_filters_by_day_user_patient_and_action_newest_first() {
     assert_eq!(ids(AuditFilter { from: day("2026-11-27"), to: day("2026-11-27"), ..Default::default() }), [4, 3, 2]);
     assert_eq!(ids(AuditFilter { from: day("2026-11-28"), ..Default::default() }), [6, 5]);
     assert_eq!(ids(AuditFilter { to: day("2026-11-26"), ..Default::default() }), [1]);
+    // The days are the clinic's: in Chicago (UTC−6) the 27th runs from 06:00 UTC.
+    set_zone("America/Chicago");
+    assert_eq!(ids(AuditFilter { from: day("2026-11-27"), to: day("2026-11-27"), ..Default::default() }), [5, 4, 3]);
+    set_zone("UTC");
     assert_eq!(ids(AuditFilter { user_id: Some(2), ..Default::default() }), [4, 3]);
     assert_eq!(ids(AuditFilter { patient_id: Some(7), ..Default::default() }), [4, 2]);
     assert_eq!(ids(AuditFilter { action: Some(Action::PatientView), ..Default::default() }), [5, 3, 2]);

@@ -29,7 +29,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::calendar::DateFormat;
+use crate::calendar::{self, DateFormat};
 use crate::clock;
 pub use crate::types::AuditHead;
 use crate::{Error, Result};
@@ -228,9 +228,9 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditFilter {
-    /// First day, `YYYY-MM-DD` (UTC), inclusive.
+    /// First day, `YYYY-MM-DD` (the clinic's local day), inclusive.
     pub from: Option<String>,
-    /// Last day, `YYYY-MM-DD` (UTC), inclusive.
+    /// Last day, `YYYY-MM-DD` (the clinic's local day), inclusive.
     pub to: Option<String>,
     pub user_id: Option<i64>,
     /// Entries about this patient (entity `patient` with this id).
@@ -309,14 +309,16 @@ pub fn list_entries(conn: &Connection, filter: &AuditFilter) -> Result<Vec<Audit
             return Err(Error::invalid("to", "The end date is before the start date."));
         }
     }
-    // `at` is fixed-width ISO-8601 text, so text order is time order.
+    // `at` is fixed-width ISO-8601 text, so text order is time order. The days are the
+    // clinic's local days, as the view shows the times.
+    let zone = calendar::zone(conn)?;
     if let Some(from) = from {
         conditions.push("at >= ?");
-        values.push(Value::Text(start_of(from)));
+        values.push(Value::Text(clock::iso(calendar::day_start(from, zone))));
     }
     if let Some(to) = to {
         conditions.push("at < ?");
-        values.push(Value::Text(start_of(to.succ_opt().unwrap_or(NaiveDate::MAX))));
+        values.push(Value::Text(clock::iso(calendar::day_start(to.succ_opt().unwrap_or(NaiveDate::MAX), zone))));
     }
     if let Some(user_id) = filter.user_id {
         conditions.push("user_id = ?");
@@ -363,10 +365,6 @@ fn parse_day(value: &Option<String>, field: &'static str, label: &str, dates: Da
 }
 
 /// Midnight UTC of `day`, in the format of `audit_log.at`.
-fn start_of(day: NaiveDate) -> String {
-    format!("{}T00:00:00.000Z", day.format("%Y-%m-%d"))
-}
-
 fn clip(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
         Some((cut, _)) => text[..cut].to_string(),
