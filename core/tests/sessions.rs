@@ -147,7 +147,7 @@ fn expired_lots_are_refused_when_received_opened_or_used() {
     let received = c.db.write(|tx| stock::receive_lot(tx, &c.injector, &form, common::today()));
     match received {
         Err(e @ Error::LotExpired { .. }) => {
-            assert_eq!(e.to_string(), "Lot OLD1 expired on 2026-11-27. Expired stock cannot be used; set it aside.");
+            assert_eq!(e.to_string(), "Lot OLD1 expired on 27/11/2026. Expired stock cannot be used; set it aside.");
             assert_eq!(e.field(), Some("expiry"));
         }
         other => panic!("expected lot.expired, got {other:?}"),

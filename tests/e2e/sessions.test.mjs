@@ -51,7 +51,7 @@ appTest('stock in, a session charted on the face and signed, the chart and the r
   await receive(app, 'Xeomin 100 U', 'OLD1', '2020-01-31', '2');
   const expired = app.testId('error-expiry');
   await expired.waitForDisplayed({ timeoutMsg: 'the expired lot was not refused beside "Expiry date"' });
-  assert.equal(normalize(await expired.getText()), 'Lot OLD1 expired on 2020-01-31. Expired stock cannot be used; set it aside.');
+  assert.equal(normalize(await expired.getText()), 'Lot OLD1 expired on 31/01/2020. Expired stock cannot be used; set it aside.');
   const rows = await app.browser.$$('[data-testid="lot-row"]');
   const lots = [];
   for (const r of rows) lots.push(normalize(await r.getText()));

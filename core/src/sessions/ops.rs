@@ -140,7 +140,7 @@ fn write_draft(conn: &Connection, id: i64, form: &SessionForm) -> Result<i64> {
                 Err(e) => return Err(e),
             },
         };
-        refuse_expired(&vial.lot_number, &vial.expiry, day, "points")?;
+        refuse_expired(conn, &vial.lot_number, &vial.expiry, day, "points")?;
         if f.kind != TreatmentKind::Other && vial.kind != TreatmentKind::Other && vial.kind != f.kind {
             problems.push(FieldError {
                 field: "points",

@@ -140,10 +140,19 @@ pub fn get_lot(conn: &Connection, id: i64, today: NaiveDate) -> Result<Lot> {
 }
 
 /// Refuses a lot that expired before `on`, with a message naming it.
-pub fn refuse_expired(lot_number: &str, expiry: &str, on: NaiveDate, field: &'static str) -> Result<()> {
+pub fn refuse_expired(
+    conn: &Connection,
+    lot_number: &str,
+    expiry: &str,
+    on: NaiveDate,
+    field: &'static str,
+) -> Result<()> {
     match NaiveDate::parse_from_str(expiry, "%Y-%m-%d") {
         Ok(date) if date >= on => Ok(()),
-        _ => Err(Error::LotExpired { lot_number: lot_number.to_string(), expiry: expiry.to_string(), field }),
+        parsed => {
+            let expiry = parsed.map(|d| DateFormat::of(conn).map(|f| f.format(d))).unwrap_or(Ok(expiry.to_string()))?;
+            Err(Error::LotExpired { lot_number: lot_number.to_string(), expiry, field })
+        }
     }
 }
 
@@ -169,16 +178,18 @@ pub fn scan_lot(conn: &Connection, actor: &Actor, text: &str) -> Result<Option<L
 pub fn receive_lot(conn: &Connection, actor: &Actor, form: &LotForm, today: NaiveDate) -> Result<Lot> {
     actor.require(Permission::Stock)?;
     let (product, lot_number, expiry) = validated(conn, form)?;
-    refuse_expired(&lot_number, &expiry, today, "expiry")?;
+    refuse_expired(conn, &lot_number, &expiry, today, "expiry")?;
     let existing: Option<(i64, String)> = conn
         .prepare_cached("SELECT id, expiry FROM lots WHERE product_id = ?1 AND lot_number = ?2")?
         .query_row(params![product.id, lot_number], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let id = match existing {
         Some((_, old_expiry)) if old_expiry != expiry => {
+            let dates = DateFormat::of(conn)?;
+            let shown = NaiveDate::parse_from_str(&old_expiry, "%Y-%m-%d").map_or(old_expiry, |d| dates.format(d));
             return Err(Error::invalid(
                 "expiry",
-                format!("Lot {lot_number} is already in stock with expiry {old_expiry}; check the box."),
+                format!("Lot {lot_number} is already in stock with expiry {shown}; check the box."),
             ));
         }
         Some((id, _)) => {

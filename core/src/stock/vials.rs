@@ -119,7 +119,7 @@ pub fn open_vial(
 ) -> Result<Vial> {
     actor.require(Permission::Stock)?;
     let lot = get_lot(conn, form.lot_id, today)?;
-    refuse_expired(&lot.lot_number, &lot.expiry, today, "lotId")?;
+    refuse_expired(conn, &lot.lot_number, &lot.expiry, today, "lotId")?;
     if lot.unopened == 0 {
         return Err(Error::invalid(
             "lotId",

@@ -182,7 +182,7 @@ describe('StockView', () => {
       receive_lot: () => {
         throw {
           code: 'lot.expired',
-          message: 'Lot OLD1 expired on 2026-11-27. Expired stock cannot be used; set it aside.',
+          message: 'Lot OLD1 expired on 27/11/2026. Expired stock cannot be used; set it aside.',
           field: 'expiry',
           fieldErrors: [],
           duplicates: [],
@@ -195,7 +195,7 @@ describe('StockView', () => {
     await userEvent.type(screen.getByLabelText('Lot number'), 'OLD1');
     await userEvent.type(screen.getByLabelText('Expiry date'), '2026-11-27');
     await userEvent.click(screen.getByRole('button', { name: 'Receive stock' }));
-    expect(await screen.findByTestId('error-expiry')).toHaveTextContent('Lot OLD1 expired on 2026-11-27. Expired stock cannot be used; set it aside.');
+    expect(await screen.findByTestId('error-expiry')).toHaveTextContent('Lot OLD1 expired on 27/11/2026. Expired stock cannot be used; set it aside.');
     expect(screen.getByLabelText('Expiry date')).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByLabelText('Lot number')).toHaveValue('OLD1');
   });
