@@ -3,7 +3,8 @@
 //! core a [`SaveDialog`], and the core decides when to ask (before any database work,
 //! never while a write is held) and writes the file. The page never names a path.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::db::{DB_FILE, KEY_FILE};
@@ -27,6 +28,19 @@ pub trait SaveDialog: Send + Sync {
 /// renamed over it, so a crash never leaves half a file under the chosen name. Returns
 /// the file's name. The clinic's own database and key files are never overwritten.
 pub fn save_file(path: &Path, bytes: &[u8]) -> Result<String> {
+    save_streamed(path, |out| Ok(out.write_all(bytes)?), |_| Ok(())).map(|(name, ())| name)
+}
+
+/// [`save_file`] for a file too big to hold in memory (a whole clinic's export):
+/// `write` streams it into the temporary file through a buffer; once every byte is on
+/// disk, `before_naming` runs with what `write` returned (an export records its
+/// disclosure there), and only then does the file take its name. If either fails, no
+/// file is left behind. Returns the file's name and what `write` returned.
+pub fn save_streamed<T>(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<T>,
+    before_naming: impl FnOnce(&T) -> Result<()>,
+) -> Result<(String, T)> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if name.is_empty() || name == KEY_FILE || name.starts_with(DB_FILE) {
         return Err(Error::invalid("file", format!("Glabella does not save over \"{name}\"; choose another name.")));
@@ -34,17 +48,25 @@ pub fn save_file(path: &Path, bytes: &[u8]) -> Result<String> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let temp = dir.join(format!(".{name}.part"));
     let written = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(&temp)?);
+        let value = write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file); // Windows refuses to rename a file that is still open
-        std::fs::rename(&temp, path)
+        before_naming(&value)?;
+        std::fs::rename(&temp, path)?;
+        Ok(value)
     })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(Error::SaveFailed(format!("{name} could not be saved in {}: {e}", dir.display())));
+    match written {
+        Ok(value) => Ok((name, value)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(match e {
+                Error::Io(e) => Error::SaveFailed(format!("{name} could not be saved in {}: {e}", dir.display())),
+                other => other,
+            })
+        }
     }
-    Ok(name)
 }
 
 /// An export: asks `dialog` where to save `file_name`, then makes the file's text with

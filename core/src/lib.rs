@@ -11,8 +11,9 @@
 //! 4. the features: `patients`; `products` → `stock` → `sessions`; `articles`;
 //!    `handouts` (on sessions and articles); `booking` (hours, rooms, the appointment
 //!    book, the recall calls; on sessions);
-//! 5. `clinic` (the open database with its key file), `check` (the health check) and
-//!    `paperwork` (the front desk's printed lists: the call list, day sheets),
+//! 5. `clinic` (the open database with its key file), `check` (the health check),
+//!    `paperwork` (the front desk's printed lists: the call list, day sheets) and
+//!    `export` (everything out as CSV in a .zip or a FHIR R4 bundle),
 //!    then `demo` (generated clinics) and `backup` (verified bundles, restore);
 //! 6. `api`, the front door: one function per operation the UI can call.
 
@@ -30,6 +31,7 @@ pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod handouts;
 pub mod markdown;

@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("clinic", 11),
     ("check", 11),
     ("paperwork", 11),
+    ("export", 11),
     ("demo", 12),
     ("backup", 12),
     ("api", 13),

@@ -155,6 +155,8 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
     ("audit::export_audit_csv", ADMIN, |c, a| {
         api::audit::export_audit_csv(c, a, &AuditFilter::default(), &folder()).map(drop)
     }),
+    ("export::export_everything_csv", ADMIN, |c, a| api::export::export_everything_csv(c, a, &folder()).map(drop)),
+    ("export::export_everything_fhir", ADMIN, |c, a| api::export::export_everything_fhir(c, a, &folder()).map(drop)),
     ("patients::search_patients", ALL, |c, a| api::patients::search_patients(c, a, "ann", false).map(drop)),
     ("patients::open_patient_chart", ALL, |c, a| api::patients::open_patient_chart(c, a, 1).map(drop)),
     ("patients::register_patient", ALL, |c, a| {

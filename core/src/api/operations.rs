@@ -32,6 +32,8 @@ pub const OPERATIONS: &[&str] = &[
     "users::reset_user_password",
     "audit::list_audit",
     "audit::export_audit_csv",
+    "export::export_everything_csv",
+    "export::export_everything_fhir",
     "patients::search_patients",
     "patients::open_patient_chart",
     "patients::register_patient",

@@ -156,6 +156,9 @@ actions! {
     CallListExport = "calllist.export",
     /// An injector's day sheet was printed: a disclosure of the day's patients.
     DaySheetPrint = "daysheet.print",
+    /// Everything was exported (CSV or FHIR): a disclosure of every patient in it; the
+    /// description names the format and the counts.
+    DataExport = "data.export",
 }
 
 impl Action {

@@ -90,11 +90,13 @@ pub enum Permission {
     ViewAudit,
     /// Book, reschedule, cancel and check in appointments; record recall calls.
     Booking,
+    /// Take every record out of the clinic: the full CSV and FHIR exports.
+    ExportRecords,
 }
 
 impl Permission {
     /// Every permission, in the order the UI lists them.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::Demographics,
         Permission::ClinicalRead,
         Permission::ClinicalWrite,
@@ -107,6 +109,7 @@ impl Permission {
         Permission::ManageSettings,
         Permission::ViewAudit,
         Permission::Booking,
+        Permission::ExportRecords,
     ];
 }
 

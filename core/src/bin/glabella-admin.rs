@@ -3,20 +3,22 @@
 //! the app does (so it is refused while the app has the clinic open); `check` verifies
 //! the database read-only (it may run beside the app) and exits non-zero on any
 //! problem; `backup`, `verify-backup` and `restore` make, check and restore backup
-//! bundles. The database is encrypted, so commands that read an
-//! existing clinic need a user's password (`--user`, with the password from
-//! `GLABELLA_PASSWORD` or a prompt) or the recovery key (`--recovery-key`, typed at a
-//! prompt or read from standard input — never from the command line, where it would
-//! show in `ps` and the shell's history).
+//! bundles; `export` writes everything as CSV (.zip) or FHIR R4 (JSON). The database
+//! is encrypted, so commands that read an existing clinic need a user's password
+//! (`--user`, with the password from `GLABELLA_PASSWORD` or a prompt) or the recovery
+//! key (`--recovery-key`, typed at a prompt or read from standard input — never from
+//! the command line, where it would show in `ps` and the shell's history).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use glabella_core::auth::Actor;
 use glabella_core::backup::{bundle, restore};
 use glabella_core::clinic::Clinic;
 use glabella_core::db::{self, DatabaseKey, KeyFile};
-use glabella_core::{check, demo, paths};
+use glabella_core::files::SaveDialog;
+use glabella_core::{api, check, demo, paths};
 
 #[derive(Parser)]
 #[command(name = "glabella-admin", version, about = "Maintenance of a Glabella clinic's database")]
@@ -62,6 +64,22 @@ enum Command {
     /// files are moved aside into a dated folder, never deleted. Needs an administrator's
     /// --user or the --recovery-key.
     Restore { bundle: PathBuf },
+    /// Export everything (patients, sessions with their points, appointments, handouts
+    /// given) as CSV files in a .zip or as a FHIR R4 JSON bundle; audited as a
+    /// disclosure. Needs an administrator's --user.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write: a .zip for csv, a .json for fhir.
+        #[arg(long)]
+        to: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Fhir,
 }
 
 fn main() -> ExitCode {
@@ -73,6 +91,7 @@ fn main() -> ExitCode {
         Command::Backup { ref to } => make_backup(&cli, &dir, to),
         Command::VerifyBackup { ref bundle } => verify_backup(&cli, bundle),
         Command::Restore { ref bundle } => restore(&cli, &dir, bundle),
+        Command::Export { format, ref to } => export(&cli, &dir, format, to),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -250,4 +269,38 @@ fn check(cli: &Cli, dir: &Path) -> Result<(), String> {
     } else {
         Err(format!("{} problem(s) found.", report.problems))
     }
+}
+
+/// The export's "save dialog": the path given with --to.
+struct SaveTo(PathBuf);
+
+impl SaveDialog for SaveTo {
+    fn choose(&self, _: &str, _: &str, _: &str) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+}
+
+fn export(cli: &Cli, dir: &Path, format: ExportFormat, to: &Path) -> Result<(), String> {
+    let (extension, run): (_, fn(&Clinic, &Actor, &dyn SaveDialog) -> glabella_core::Result<_>) = match format {
+        ExportFormat::Csv => ("zip", api::export::export_everything_csv),
+        ExportFormat::Fhir => ("json", api::export::export_everything_fhir),
+    };
+    if !to.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) {
+        return Err(format!("--to must name a .{extension} file for this format"));
+    }
+    let user =
+        cli.user.as_deref().ok_or("give --user NAME of an administrator (the export is audited in their name)")?;
+    let (clinic, actor) = Clinic::sign_in(dir, user, &password_for(user)?).map_err(|e| e.to_string())?;
+    let exported = run(&clinic, &actor, &SaveTo(to.to_path_buf())).map_err(|e| e.to_string())?;
+    let counts = exported.ok_or("nothing was exported")?.counts;
+    println!(
+        "Exported {} patients, {} sessions ({} injection points), {} appointments and {} handouts to {}",
+        counts.patients,
+        counts.sessions,
+        counts.points,
+        counts.appointments,
+        counts.handouts,
+        to.display()
+    );
+    Ok(())
 }

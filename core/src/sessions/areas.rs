@@ -68,6 +68,6 @@ pub(super) fn area(code: &str) -> Option<&'static AreaRow> {
 }
 
 /// The label of an area code (the code itself if unknown, e.g. from a newer version).
-pub(super) fn label(code: &str) -> String {
+pub(crate) fn label(code: &str) -> String {
     area(code).map_or_else(|| code.to_string(), |a| a.1.to_string())
 }

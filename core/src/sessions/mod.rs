@@ -23,6 +23,7 @@ use crate::products::{DoseUnit, TreatmentKind};
 use crate::stock::round;
 use crate::text;
 use crate::{Error, Result};
+pub(crate) use areas::label as area_label;
 pub use areas::{face_areas, FaceArea};
 pub(crate) use ops::load as load_session;
 pub use ops::{amend_session, list_sessions, open_session, save_session, sign_session, start_session};

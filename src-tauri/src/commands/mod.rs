@@ -13,6 +13,7 @@ mod audit;
 mod backups;
 mod booking;
 mod calls;
+mod export;
 mod handouts;
 mod library;
 mod notices;

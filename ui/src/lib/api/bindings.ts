@@ -41,6 +41,16 @@ export const commands = {
 	 *  `null` if they cancelled.
 	 */
 	exportAuditCsv: (filter: AuditFilter) => __TAURI_INVOKE<string | null>("export_audit_csv", { filter }),
+	/**
+	 *  Saves everything as CSV files in a .zip where the person chooses; `null` if they
+	 *  cancelled.
+	 */
+	exportEverythingCsv: () => __TAURI_INVOKE<Exported | null>("export_everything_csv"),
+	/**
+	 *  Saves everything as a FHIR R4 JSON bundle where the person chooses; `null` if they
+	 *  cancelled.
+	 */
+	exportEverythingFhir: () => __TAURI_INVOKE<Exported | null>("export_everything_fhir"),
 	searchPatients: (query: string, includeArchived: boolean) => __TAURI_INVOKE<PatientSummary[]>("search_patients", { query, includeArchived }),
 	openPatientChart: (id: number) => __TAURI_INVOKE<Patient>("open_patient_chart", { id }),
 	registerPatient: (details: PatientDetails, registerAnyway: boolean) => __TAURI_INVOKE<Patient>("register_patient", { details, registerAnyway }),
@@ -204,7 +214,12 @@ export type Action = "login" | "logout" |
 /**  The recall call list was printed or exported: a disclosure of contact details. */
 "calllist.export" | 
 /**  An injector's day sheet was printed: a disclosure of the day's patients. */
-"daysheet.print";
+"daysheet.print" | 
+/**
+ *  Everything was exported (CSV or FHIR): a disclosure of every patient in it; the
+ *  description names the format and the counts.
+ */
+"data.export";
 
 /**  The signed-in person on whose behalf an operation runs. */
 export type Actor = {
@@ -407,9 +422,9 @@ export type AuditEntry = {
 
 /**  Which entries the audit view shows. Every field left empty matches everything. */
 export type AuditFilter = {
-	/**  First day, `YYYY-MM-DD` (UTC), inclusive. */
+	/**  First day, `YYYY-MM-DD` (the clinic's local day), inclusive. */
 	from: string | null,
-	/**  Last day, `YYYY-MM-DD` (UTC), inclusive. */
+	/**  Last day, `YYYY-MM-DD` (the clinic's local day), inclusive. */
 	to: string | null,
 	userId: number | null,
 	/**  Entries about this patient (entity `patient` with this id). */
@@ -614,6 +629,23 @@ export type DuePatient = {
 	overdueDays: number,
 	/**  The last call, e.g. "No answer, 01/12/2026 (Rosa)". */
 	lastCall: string,
+};
+
+/**  What an export holds. */
+export type ExportCounts = {
+	patients: number,
+	/**  Every session in the CSV; the signed ones (FHIR `Procedure`s) in FHIR. */
+	sessions: number,
+	/**  The injection points of those sessions. */
+	points: number,
+	appointments: number,
+	handouts: number,
+};
+
+/**  An export saved: the file's name and what it holds. */
+export type Exported = {
+	fileName: string,
+	counts: ExportCounts,
 };
 
 /**  What is wrong with one field of a form. */
@@ -878,7 +910,9 @@ export type Permission =
 /**  Read and export the audit trail. */
 "viewAudit" | 
 /**  Book, reschedule, cancel and check in appointments; record recall calls. */
-"booking";
+"booking" | 
+/**  Take every record out of the clinic: the full CSV and FHIR exports. */
+"exportRecords";
 
 /**  A point as shown: with its area's name, its product and lot, and the volume to draw. */
 export type PointDetail = {

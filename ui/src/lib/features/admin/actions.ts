@@ -52,4 +52,5 @@ export const ACTION_LABELS: Record<Action, string> = {
   'recall.call': 'Recall call recorded',
   'calllist.export': 'Call list printed or exported',
   'daysheet.print': 'Day sheet printed',
+  'data.export': 'Exported everything',
 };
