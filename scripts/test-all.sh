@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: Rust core and shell (with the bindings check), UI type check and
-# component tests, a bounded crash test (20 rounds of kill -9 during writes), and the
-# end-to-end tests on the real app under Xvfb.
+# component tests, the FHIR export against the FHIR R4 schema, a bounded crash test
+# (20 rounds of kill -9 during writes), and the end-to-end tests on the real app under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -25,6 +25,10 @@ fi
 
 echo "==> Rust tests (core on temp databases; shell; generated bindings up to date)"
 cargo test --workspace --features glabella/e2e
+
+echo "==> FHIR export of a 50-patient demo clinic, valid against the FHIR R4 JSON schema"
+cargo build -p glabella-core --bin glabella-admin --quiet
+GLABELLA_ADMIN="$PWD/target/debug/glabella-admin" node --test tests/fhir/
 
 echo "==> Crash test, bounded: 20 rounds of kill -9 during confirmed writes (the full 100: scripts/crash-test.sh)"
 bash scripts/crash-test.sh 20
