@@ -63,6 +63,7 @@ use crate::calendar;
 use crate::clock::{self, Clock};
 use crate::db::keys::KdfParams;
 use crate::db::{self, DatabaseKey, FolderLock, KeyFile, RecoveryKey, DB_FILE};
+use crate::imports;
 use crate::printing::{Printer, SPOOL_DIR};
 use crate::{Db, Error, Result};
 
@@ -81,6 +82,8 @@ pub struct Clinic {
     printer: Mutex<Printer>,
     /// What opening found wrong with the end of the audit log.
     audit_tail: Option<TailProblem>,
+    /// The CSV file chosen for an import, between its preview and the import.
+    import_file: imports::Held,
     /// Held while the clinic is open; declared last, so it is released last.
     _lock: Arc<FolderLock>,
 }
@@ -217,6 +220,7 @@ impl Clinic {
             idle_lock_minutes: AtomicU32::new(minutes),
             printer: Mutex::new(Printer::default()),
             audit_tail,
+            import_file: imports::Held::default(),
             _lock: lock,
         };
         // Wrappings left by a crash or a failed save: removed now if the file can be
@@ -230,6 +234,11 @@ impl Clinic {
     /// The database.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The file chosen for an import, held here between its preview and the import.
+    pub fn import_file(&self) -> &imports::Held {
+        &self.import_file
     }
 
     /// The database key, for copies of the database that must open with it (backups).

@@ -1,4 +1,5 @@
-//! Files a person saves out of the app (exports, handout PDFs), and folders they pick. Where to is always the
+//! Files a person saves out of the app (exports, handout PDFs), files they open (a list
+//! to import: [`OpenDialog`]), and folders they pick. Where to is always the
 //! person's choice in a native save dialog, which only the shell can show: it hands the
 //! core a [`SaveDialog`], and the core decides when to ask (before any database work,
 //! never while a write is held) and writes the file. The page never names a path.
@@ -22,6 +23,14 @@ pub trait SaveDialog: Send + Sync {
         let _ = title;
         None
     }
+}
+
+/// The native "Open" dialog (or, in the end-to-end tests, a stand-in file): the file a
+/// person picks for the core to read (a patient list to import).
+pub trait OpenDialog: Send + Sync {
+    /// Asks which file to open, titled `title`, offering files of type `filter` (e.g.
+    /// "CSV") ending in one of `extensions`; `None` if the person cancelled.
+    fn choose_file(&self, title: &str, filter: &str, extensions: &[&str]) -> Option<PathBuf>;
 }
 
 /// Writes `bytes` to `path` whole: into a temporary file beside it, flushed, then

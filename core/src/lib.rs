@@ -10,7 +10,8 @@
 //! 3. `audit`, then `auth` (roles, accounts, settings, the sign-in throttle);
 //! 4. the features: `patients`; `products` → `stock` → `sessions`; `articles`;
 //!    `handouts` (on sessions and articles); `booking` (hours, rooms, the appointment
-//!    book, the recall calls; on sessions);
+//!    book, the recall calls; on sessions); `imports` (patients from a CSV file, on
+//!    patients);
 //! 5. `clinic` (the open database with its key file), `check` (the health check),
 //!    `paperwork` (the front desk's printed lists: the call list, day sheets) and
 //!    `export` (everything out as CSV in a .zip or a FHIR R4 bundle),
@@ -34,6 +35,7 @@ pub mod error;
 pub mod export;
 pub mod files;
 pub mod handouts;
+pub mod imports;
 pub mod markdown;
 pub mod paperwork;
 pub mod paths;

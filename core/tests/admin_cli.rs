@@ -98,3 +98,45 @@ fn backup_verify_and_restore_from_the_command_line() {
     assert_eq!(aside.len(), 1);
     assert_eq!(patients(&aside[0]), 2);
 }
+
+#[test]
+fn import_patients_from_the_command_line_with_a_dry_run_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let set_up =
+        Clinic::setup_with(dir.path(), &common::desk::settings(), &common::desk::owner(), KdfParams::INSECURE_FAST)
+            .unwrap();
+    drop(set_up);
+    let list = dir.path().join("old-system.csv");
+    std::fs::write(
+        &list,
+        "Christian name;Family name;Geboren am\nZoë;Müller;14/03/1985\nBad;Date;31/02/1980\nBo;Kim;05/05/1990\n",
+    )
+    .unwrap();
+    let list = list.to_str().unwrap();
+
+    // Without a mapping the headers are not all recognised: the missing fields are named.
+    let unmapped = admin(dir.path(), &["--user", "owner", "import-patients", list], None);
+    assert!(!unmapped.status.success());
+    assert!(text(&unmapped).contains("no column for first, dob: give --mapping"), "{}", text(&unmapped));
+
+    let mapping = "first=Christian name,dob=Geboren am";
+    let dry = admin(dir.path(), &["--user", "owner", "import-patients", list, "--mapping", mapping, "--dry-run"], None);
+    assert!(dry.status.success(), "{}", text(&dry));
+    let said = text(&dry);
+    assert!(said.contains("Would add 2 patients; 0 likely already registered (skipped); 0 repeat an earlier row (skipped); 1 refused."), "{said}");
+    assert!(said.contains("row 3: date of birth 31/02/1980 is not a date (read as DD/MM/YYYY)"), "{said}");
+    assert!(said.contains("Semicolon-separated") && said.contains("column \"Family name\" → last name"), "{said}");
+    assert_eq!(patients(dir.path()), 0, "a dry run writes nothing");
+
+    let run = admin(dir.path(), &["--user", "owner", "import-patients", list, "--mapping", mapping], None);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(
+        text(&run)
+            .contains("Added 2 patients, merged 0 (empty fields filled), skipped 0 likely duplicates; 1 rows refused."),
+        "{}",
+        text(&run)
+    );
+    let again = admin(dir.path(), &["--user", "owner", "import-patients", list, "--mapping", mapping], None);
+    assert!(text(&again).contains("Added 0 patients, merged 0 (empty fields filled), skipped 2"), "{}", text(&again));
+    assert_eq!(patients(dir.path()), 2);
+}

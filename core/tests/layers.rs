@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("products", 7),
     ("stock", 8),
     ("articles", 8),
+    ("imports", 8),
     ("sessions", 9),
     ("handouts", 10),
     ("booking", 10),

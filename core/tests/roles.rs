@@ -21,7 +21,7 @@ use glabella_core::booking::views::Columns;
 use glabella_core::booking::{AppointmentKind, CancelReason, Status};
 use glabella_core::clinic::Clinic;
 use glabella_core::db::keys::KdfParams;
-use glabella_core::files::SaveDialog;
+use glabella_core::files::{OpenDialog, SaveDialog};
 use glabella_core::handouts::Paper;
 use glabella_core::printing::Printer;
 use glabella_core::products::{DoseUnit, ProductForm, TreatmentKind};
@@ -42,6 +42,25 @@ impl SaveDialog for Folder {
 
 fn folder() -> Folder {
     Folder(std::env::temp_dir().join(format!("glabella-roles-{}", std::process::id())))
+}
+
+/// Picks a small patient list (the app shows the native open dialog).
+struct PatientList;
+
+impl OpenDialog for PatientList {
+    fn choose_file(&self, _: &str, _: &str, _: &[&str]) -> Option<PathBuf> {
+        let dir = folder().0;
+        std::fs::create_dir_all(&dir).ok()?;
+        let path = dir.join("patients.csv");
+        std::fs::write(&path, "First name,Last name,DOB\nRolf,Roles,01/02/1970\n").ok()?;
+        Some(path)
+    }
+}
+
+/// The token of the chosen patient list, for a role that may choose one (else none).
+fn import_token(c: &Clinic, a: &Actor) -> String {
+    let chosen = api::imports::choose_import_file(c, a, &PatientList).ok().flatten();
+    chosen.map(|p| p.token).unwrap_or_default()
 }
 
 const ALL: &[Role] = &[Role::Admin, Role::Injector, Role::Receptionist];
@@ -167,6 +186,13 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
     }),
     ("patients::archive_patient", ALL, |c, a| api::patients::archive_patient(c, a, 1).map(drop)),
     ("patients::unarchive_patient", ALL, |c, a| api::patients::unarchive_patient(c, a, 1).map(drop)),
+    ("imports::choose_import_file", ADMIN, |c, a| api::imports::choose_import_file(c, a, &PatientList).map(drop)),
+    ("imports::preview_import", ADMIN, |c, a| {
+        api::imports::preview_import(c, a, &import_token(c, a), &Default::default()).map(drop)
+    }),
+    ("imports::import_patients", ADMIN, |c, a| {
+        api::imports::import_patients(c, a, &import_token(c, a), &Default::default()).map(drop)
+    }),
     ("sessions::list_patient_sessions", ALL, |c, a| api::sessions::list_patient_sessions(c, a, 1).map(drop)),
     ("sessions::start_session", INJECTOR, |c, a| {
         api::sessions::start_session(c, a, 1, TreatmentKind::Neurotoxin).map(drop)

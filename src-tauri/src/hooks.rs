@@ -6,7 +6,8 @@
 //! - `GLABELLA_PRINT_TO_DIR`: "print" handouts into this folder (there is no printer);
 //! - `GLABELLA_PRINT_TIMEOUT_SECONDS`: give up on the printer after this many seconds;
 //! - `GLABELLA_SAVE_TO_DIR`: save files into this folder instead of asking where;
-//! - `GLABELLA_PICK_FOLDER`: the folder the folder dialog "picks" (backups).
+//! - `GLABELLA_PICK_FOLDER`: the folder the folder dialog "picks" (backups);
+//! - `GLABELLA_OPEN_FILE`: the file the open dialog "picks" (a patient list to import).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,6 +19,7 @@ const PRINT_TO_DIR_ENV: &str = "GLABELLA_PRINT_TO_DIR";
 const PRINT_TIMEOUT_ENV: &str = "GLABELLA_PRINT_TIMEOUT_SECONDS";
 const SAVE_TO_DIR_ENV: &str = "GLABELLA_SAVE_TO_DIR";
 const PICK_FOLDER_ENV: &str = "GLABELLA_PICK_FOLDER";
+const OPEN_FILE_ENV: &str = "GLABELLA_OPEN_FILE";
 
 /// The value of a test hook: the variable in an `e2e` build, `None` in any other.
 fn hook(name: &str) -> Option<String> {
@@ -54,6 +56,11 @@ pub fn pick_folder() -> Option<PathBuf> {
     hook(PICK_FOLDER_ENV).map(PathBuf::from)
 }
 
+/// The file the open dialog answers with, if a test named one.
+pub fn open_file() -> Option<PathBuf> {
+    hook(OPEN_FILE_ENV).map(PathBuf::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,8 +74,10 @@ mod tests {
         std::env::set_var(PRINT_TIMEOUT_ENV, "1");
         std::env::set_var(SAVE_TO_DIR_ENV, "/tmp/saved");
         std::env::set_var(PICK_FOLDER_ENV, "/tmp/usb");
+        std::env::set_var(OPEN_FILE_ENV, "/tmp/patients.csv");
         if cfg!(feature = "e2e") {
             assert_eq!(pick_folder(), Some(PathBuf::from("/tmp/usb")));
+            assert_eq!(open_file(), Some(PathBuf::from("/tmp/patients.csv")));
             assert_eq!(idle_lock(), Some(Duration::from_secs(4)));
             assert_eq!(printer(), Printer::ToFolder("/tmp/printed".into()));
             assert_eq!(save_to_dir(), Some(PathBuf::from("/tmp/saved")));
@@ -79,6 +88,7 @@ mod tests {
             assert_eq!(printer(), Printer::default());
             assert_eq!(save_to_dir(), None);
             assert_eq!(pick_folder(), None);
+            assert_eq!(open_file(), None);
         }
     }
 }

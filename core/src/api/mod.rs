@@ -18,6 +18,7 @@ pub mod booking;
 pub mod calls;
 pub mod export;
 pub mod handouts;
+pub mod imports;
 pub mod library;
 pub mod notices;
 pub mod patients;

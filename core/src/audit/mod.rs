@@ -156,6 +156,9 @@ actions! {
     CallListExport = "calllist.export",
     /// An injector's day sheet was printed: a disclosure of the day's patients.
     DaySheetPrint = "daysheet.print",
+    /// Patients were imported from a CSV file (the description: how many added,
+    /// merged, skipped and refused, and the file's SHA-256).
+    PatientImport = "patient.import",
     /// Everything was exported (CSV or FHIR): a disclosure of every patient in it; the
     /// description names the format and the counts.
     DataExport = "data.export",

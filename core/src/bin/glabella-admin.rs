@@ -8,6 +8,7 @@
 //! (`--user`, with the password from `GLABELLA_PASSWORD` or a prompt) or the recovery
 //! key (`--recovery-key`, typed at a prompt or read from standard input — never from
 //! the command line, where it would show in `ps` and the shell's history).
+//! `import-patients` brings patients in from a CSV file (an administrator's `--user`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,6 +19,9 @@ use glabella_core::backup::{bundle, restore};
 use glabella_core::clinic::Clinic;
 use glabella_core::db::{self, DatabaseKey, KeyFile};
 use glabella_core::files::SaveDialog;
+use glabella_core::imports::{
+    self, CsvFile, DatePattern, DuplicateRule, ImportOptions, PatientImportPreview, RefusedRow,
+};
 use glabella_core::{api, check, demo, paths};
 
 #[derive(Parser)]
@@ -64,6 +68,27 @@ enum Command {
     /// files are moved aside into a dated folder, never deleted. Needs an administrator's
     /// --user or the --recovery-key.
     Restore { bundle: PathBuf },
+    /// Import patients from a CSV file (UTF-8 or Windows-1252; comma, semicolon or tab
+    /// separated, detected), as an administrator (--user). Likely duplicates of
+    /// registered patients, and rows repeating earlier ones, are skipped (or, with
+    /// --merge, fill the registered patient's empty fields); each refused row is named.
+    ImportPatients {
+        file: PathBuf,
+        /// Columns for fields, over the guess from the headers: e.g.
+        /// `first=Given,last=Surname,dob=DOB`. Fields: first, last, dob, sex, phone, email,
+        /// address, allergies, medications, notes, id (the old system's patient id).
+        #[arg(long)]
+        mapping: Option<String>,
+        /// How the file writes dates of birth (default: the clinic's date format).
+        #[arg(long, value_enum)]
+        dates: Option<DatesArg>,
+        /// Fill likely duplicates' empty fields instead of skipping them.
+        #[arg(long)]
+        merge: bool,
+        /// Print what would happen and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Export everything (patients, sessions with their points, appointments, handouts
     /// given) as CSV files in a .zip or as a FHIR R4 JSON bundle; audited as a
     /// disclosure. Needs an administrator's --user.
@@ -74,6 +99,16 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DatesArg {
+    /// MM/DD/YYYY
+    Mdy,
+    /// DD/MM/YYYY
+    Dmy,
+    /// YYYY-MM-DD
+    Ymd,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -91,6 +126,9 @@ fn main() -> ExitCode {
         Command::Backup { ref to } => make_backup(&cli, &dir, to),
         Command::VerifyBackup { ref bundle } => verify_backup(&cli, bundle),
         Command::Restore { ref bundle } => restore(&cli, &dir, bundle),
+        Command::ImportPatients { ref file, ref mapping, dates, merge, dry_run } => {
+            import_patients(&cli, &dir, file, mapping.as_deref(), dates, merge, dry_run)
+        }
         Command::Export { format, ref to } => export(&cli, &dir, format, to),
     };
     match result {
@@ -303,4 +341,85 @@ fn export(cli: &Cli, dir: &Path, format: ExportFormat, to: &Path) -> Result<(), 
         to.display()
     );
     Ok(())
+}
+
+fn import_patients(
+    cli: &Cli,
+    dir: &Path,
+    path: &Path,
+    mapping: Option<&str>,
+    dates: Option<DatesArg>,
+    merge: bool,
+    dry_run: bool,
+) -> Result<(), String> {
+    let user =
+        cli.user.as_deref().ok_or("give --user NAME of an administrator (the import is audited in their name)")?;
+    let file = CsvFile::read(path).map_err(|e| e.to_string())?;
+    let (clinic, actor) = Clinic::sign_in(dir, user, &password_for(user)?).map_err(|e| e.to_string())?;
+    let mut options = ImportOptions {
+        date_pattern: dates.map(|d| match d {
+            DatesArg::Mdy => DatePattern::MonthDayYear,
+            DatesArg::Dmy => DatePattern::DayMonthYear,
+            DatesArg::Ymd => DatePattern::YearMonthDay,
+        }),
+        duplicates: if merge { DuplicateRule::Merge } else { DuplicateRule::Skip },
+        ..Default::default()
+    };
+    let mut preview = api::imports::preview_file(&clinic, &actor, &file, &options).map_err(|e| e.to_string())?;
+    if let Some(mapping) = mapping {
+        options.columns = Some(imports::parse_mapping(mapping, &preview.headers).map_err(|e| e.to_string())?);
+        preview = api::imports::preview_file(&clinic, &actor, &file, &options).map_err(|e| e.to_string())?;
+    }
+    print_reading(&preview);
+    if !preview.unmapped.is_empty() {
+        let missing: Vec<&str> = preview.unmapped.iter().map(|f| f.key()).collect();
+        return Err(format!(
+            "no column for {}: give --mapping, e.g. --mapping {}=<header>",
+            missing.join(", "),
+            missing[0]
+        ));
+    }
+    let duplicates = if merge { "their empty fields filled" } else { "skipped" };
+    if dry_run {
+        println!(
+            "Would add {} patients; {} likely already registered ({duplicates}); {} repeat an earlier row (skipped); {} refused.",
+            preview.to_add, preview.duplicates_existing, preview.duplicates_in_file, preview.refused_count
+        );
+        print_refused(&preview.refused, preview.refused_count);
+        println!("Dry run: nothing was written.");
+        return Ok(());
+    }
+    let report = api::imports::import_file(&clinic, &actor, &file, &options).map_err(|e| e.to_string())?;
+    println!(
+        "Added {} patients, merged {} (empty fields filled), skipped {} likely duplicates; {} rows refused.",
+        report.added, report.merged, report.skipped, report.refused_count
+    );
+    print_refused(&report.refused, report.refused_count);
+    println!("File SHA-256 {} (recorded in the audit log)", report.sha256);
+    Ok(())
+}
+
+/// How the file is read: encoding, delimiter, dates and each column's field.
+fn print_reading(preview: &PatientImportPreview) {
+    let s = &preview.settings;
+    println!(
+        "{}: {} rows ({:?}, {:?}-separated, dates read as {})",
+        preview.file_name,
+        preview.rows,
+        s.encoding,
+        s.delimiter,
+        s.date_pattern.pattern()
+    );
+    for (header, field) in preview.headers.iter().zip(&s.columns) {
+        println!("  column \"{header}\" → {}", field.map_or("(not imported)", |f| f.label()));
+    }
+}
+
+fn print_refused(shown: &[RefusedRow], count: u32) {
+    for row in shown {
+        println!("  row {}: {}", row.row, row.reason);
+    }
+    if count as usize > shown.len() {
+        println!("  … and {} more rows refused", count as usize - shown.len());
+    }
 }

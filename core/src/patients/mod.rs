@@ -15,7 +15,8 @@ use crate::text;
 pub use crate::types::PatientSummary;
 use crate::{Error, Result};
 pub use ops::{
-    archive_patient, find_duplicates, get_patient, open_chart, register_patient, unarchive_patient, update_patient,
+    archive_patient, duplicate_of, fill_empty_fields, find_duplicates, get_patient, insert_imported, name_key,
+    open_chart, register_patient, unarchive_patient, update_patient,
 };
 pub use search::{search_patients, SEARCH_LIMIT};
 
@@ -31,7 +32,8 @@ pub enum Sex {
 }
 
 impl Sex {
-    fn as_str(self) -> &'static str {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
         match self {
             Sex::Female => "female",
             Sex::Male => "male",
@@ -97,6 +99,8 @@ pub struct Patient {
     pub archived_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The patient's id in the system they were imported from; empty if none.
+    pub external_id: String,
 }
 
 /// Oldest age accepted for a date of birth.

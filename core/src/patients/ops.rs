@@ -17,7 +17,7 @@ const PATIENT_COLUMNS: &str = "id, given_name, family_name, preferred_name, date
     emergency_contact_name, emergency_contact_phone, allergies, medications,
     flag_pregnant_or_breastfeeding, flag_neuromuscular_disorder, flag_aminoglycoside_antibiotics,
     flag_blood_thinners, flag_keloid_history, flag_active_skin_infection, flag_previous_adverse_reaction,
-    consents, notes, archived_at, created_at, updated_at";
+    consents, notes, archived_at, created_at, updated_at, external_id";
 
 /// Columns of [`PatientSummary`], in the order [`summary_from_row`] reads them.
 pub(super) const SUMMARY_COLUMNS: &str =
@@ -112,6 +112,7 @@ fn patient_from_row(row: &Row) -> rusqlite::Result<Patient> {
         archived_at: row.get(22)?,
         created_at: row.get(23)?,
         updated_at: row.get(24)?,
+        external_id: row.get(25)?,
     })
 }
 
@@ -128,8 +129,8 @@ pub(super) fn summary_from_row(row: &Row) -> rusqlite::Result<PatientSummary> {
 }
 
 /// Folded "given family": equal for names that differ only in case, accents,
-/// apostrophes or hyphens.
-fn name_key(d: &PatientDetails) -> String {
+/// apostrophes or hyphens (the duplicate rule's name).
+pub fn name_key(d: &PatientDetails) -> String {
     fold(&format!("{} {}", d.given_name, d.family_name))
 }
 
@@ -184,20 +185,103 @@ pub fn register_patient(
             return Err(Error::DuplicatePatient { existing });
         }
     }
-    let now = clock::now_iso(conn)?;
-    let placeholders = vec!["?"; WRITTEN_COLUMNS.len() + 2].join(", ");
-    let sql = format!(
-        "INSERT INTO patients ({}, created_at, updated_at) VALUES ({placeholders})",
-        WRITTEN_COLUMNS.join(", ")
-    );
-    let mut values = written_values(&d);
-    values.extend([Value::Text(now.clone()), Value::Text(now)]);
-    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
-    let id = conn.last_insert_rowid();
-    index_patient(conn, id, &d)?;
+    let id = insert(conn, &d, "")?;
     let note = if register_anyway { "registered despite a likely duplicate" } else { "" };
     audit::record(conn, &actor.audit(Action::PatientCreate).on(entity::PATIENT, id).described(note))?;
     load(conn, id)
+}
+
+/// Inserts validated details with their search terms; the new patient's id.
+fn insert(conn: &Connection, d: &PatientDetails, external_id: &str) -> Result<i64> {
+    let now = clock::now_iso(conn)?;
+    let placeholders = vec!["?"; WRITTEN_COLUMNS.len() + 3].join(", ");
+    let sql = format!(
+        "INSERT INTO patients ({}, external_id, created_at, updated_at) VALUES ({placeholders})",
+        WRITTEN_COLUMNS.join(", ")
+    );
+    let mut values = written_values(d);
+    values.extend([Value::Text(external_id.to_string()), Value::Text(now.clone()), Value::Text(now)]);
+    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    let id = conn.last_insert_rowid();
+    index_patient(conn, id, d)?;
+    Ok(id)
+}
+
+/// The registered patient (archived ones included) that `details` most likely is: the
+/// one with this `external_id` (if not empty), else the first with the same folded name
+/// and date of birth. `details` are validated, so the date is stored `YYYY-MM-DD`.
+pub fn duplicate_of(conn: &Connection, details: &PatientDetails, external_id: &str) -> Result<Option<i64>> {
+    if !external_id.is_empty() {
+        let found = conn
+            .prepare_cached("SELECT id FROM patients WHERE external_id = ?1 AND external_id <> '' ORDER BY id LIMIT 1")?
+            .query_row([external_id], |r| r.get(0))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(conn
+        .prepare_cached("SELECT id FROM patients WHERE name_key = ?1 AND date_of_birth = ?2 ORDER BY id LIMIT 1")?
+        .query_row(params![name_key(details), details.date_of_birth], |r| r.get(0))
+        .optional()?)
+}
+
+/// Adds a patient read from an imported file, already validated (`details.validated`)
+/// and checked against [`duplicate_of`] by the caller; audited as a registration.
+pub fn insert_imported(conn: &Connection, actor: &Actor, details: &PatientDetails, external_id: &str) -> Result<i64> {
+    actor.require(Permission::Demographics)?;
+    let id = insert(conn, details, external_id)?;
+    audit::record(conn, &actor.audit(Action::PatientCreate).on(entity::PATIENT, id).described("imported"))?;
+    Ok(id)
+}
+
+/// Fills the empty fields of patient `id` from `details` (validated), leaving every
+/// field that holds something as it is: the contact details, allergies, medications,
+/// notes, sex (if unknown) and the external id. Whether anything changed (then audited
+/// as an edit).
+pub fn fill_empty_fields(
+    conn: &Connection,
+    actor: &Actor,
+    id: i64,
+    details: &PatientDetails,
+    external_id: &str,
+) -> Result<bool> {
+    actor.require(Permission::Demographics)?;
+    let existing = load(conn, id)?;
+    let mut merged = existing.details.clone();
+    let mut changed = false;
+    for (into, from) in [
+        (&mut merged.preferred_name, &details.preferred_name),
+        (&mut merged.phone, &details.phone),
+        (&mut merged.email, &details.email),
+        (&mut merged.address, &details.address),
+        (&mut merged.allergies, &details.allergies),
+        (&mut merged.medications, &details.medications),
+        (&mut merged.notes, &details.notes),
+    ] {
+        if into.is_empty() && !from.is_empty() {
+            *into = from.clone();
+            changed = true;
+        }
+    }
+    if merged.sex == Sex::Unknown && details.sex != Sex::Unknown {
+        merged.sex = details.sex;
+        changed = true;
+    }
+    let new_external = existing.external_id.is_empty() && !external_id.is_empty();
+    if new_external {
+        conn.prepare_cached("UPDATE patients SET external_id = ?2 WHERE id = ?1")?.execute(params![id, external_id])?;
+    }
+    if changed {
+        rewrite(conn, id, &merged)?;
+    }
+    if changed || new_external {
+        audit::record(
+            conn,
+            &actor.audit(Action::PatientUpdate).on(entity::PATIENT, id).described("empty fields filled by an import"),
+        )?;
+    }
+    Ok(changed || new_external)
 }
 
 /// Saves edited details of an existing patient.
@@ -210,9 +294,16 @@ pub fn update_patient(
 ) -> Result<Patient> {
     actor.require(Permission::Demographics)?;
     let d = details.validated(today, DateFormat::of(conn)?)?;
+    rewrite(conn, id, &d)?;
+    audit::record(conn, &actor.audit(Action::PatientUpdate).on(entity::PATIENT, id))?;
+    load(conn, id)
+}
+
+/// Writes validated details over patient `id`, search terms included.
+fn rewrite(conn: &Connection, id: i64, d: &PatientDetails) -> Result<()> {
     let assignments: Vec<String> = WRITTEN_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
     let sql = format!("UPDATE patients SET {}, updated_at = ? WHERE id = ?", assignments.join(", "));
-    let mut values = written_values(&d);
+    let mut values = written_values(d);
     values.extend([Value::Text(clock::now_iso(conn)?), Value::Integer(id)]);
     let changed = conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     if changed == 0 {
@@ -226,9 +317,7 @@ pub fn update_patient(
     )?
     .execute([id])?;
     conn.prepare_cached("DELETE FROM patient_search_terms WHERE patient_id = ?1")?.execute([id])?;
-    index_patient(conn, id, &d)?;
-    audit::record(conn, &actor.audit(Action::PatientUpdate).on(entity::PATIENT, id))?;
-    load(conn, id)
+    index_patient(conn, id, d)
 }
 
 /// Archives a patient: kept with all history, hidden from search unless asked for.

@@ -15,6 +15,7 @@ mod booking;
 mod calls;
 mod export;
 mod handouts;
+mod imports;
 mod library;
 mod notices;
 mod patients;
@@ -31,7 +32,7 @@ use glabella_core::api::signin::Desk;
 use glabella_core::auth::Actor;
 use glabella_core::clinic::Clinic;
 use glabella_core::error::ApiError;
-use glabella_core::files::SaveDialog;
+use glabella_core::files::{OpenDialog, SaveDialog};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_specta::{Builder, ErrorHandlingMode};
@@ -98,6 +99,23 @@ impl SaveDialog for NativeSaveDialog {
             dialog = dialog.set_parent(&window);
         }
         dialog.blocking_pick_folder().and_then(|chosen| chosen.into_path().ok())
+    }
+}
+
+/// The native "Open" dialog over the main window.
+struct NativeOpenDialog(AppHandle);
+
+impl OpenDialog for NativeOpenDialog {
+    fn choose_file(&self, title: &str, filter: &str, extensions: &[&str]) -> Option<PathBuf> {
+        // End-to-end builds only: a native dialog cannot be driven through WebDriver.
+        if let Some(file) = crate::hooks::open_file() {
+            return Some(file);
+        }
+        let mut dialog = self.0.dialog().file().set_title(title).add_filter(filter, extensions);
+        if let Some(window) = self.0.get_webview_window("main") {
+            dialog = dialog.set_parent(&window);
+        }
+        dialog.blocking_pick_file().and_then(|chosen| chosen.into_path().ok())
     }
 }
 

@@ -57,6 +57,10 @@ export const commands = {
 	updatePatient: (id: number, details: PatientDetails) => __TAURI_INVOKE<Patient>("update_patient", { id, details }),
 	archivePatient: (id: number) => __TAURI_INVOKE<Patient>("archive_patient", { id }),
 	unarchivePatient: (id: number) => __TAURI_INVOKE<Patient>("unarchive_patient", { id }),
+	/**  Asks for the file in the native open dialog and previews it; `null` if cancelled. */
+	chooseImportFile: () => __TAURI_INVOKE<PatientImportPreview | null>("choose_import_file"),
+	previewImport: (token: string, options: ImportOptions) => __TAURI_INVOKE<PatientImportPreview>("preview_import", { token, options }),
+	importPatients: (token: string, options: ImportOptions) => __TAURI_INVOKE<PatientImportReport>("import_patients", { token, options }),
 	listPatientSessions: (patientId: number) => __TAURI_INVOKE<SessionSummary[]>("list_patient_sessions", { patientId }),
 	startSession: (patientId: number, kind: TreatmentKind) => __TAURI_INVOKE<Session>("start_session", { patientId, kind }),
 	openSession: (id: number) => __TAURI_INVOKE<Session>("open_session", { id }),
@@ -215,6 +219,11 @@ export type Action = "login" | "logout" |
 "calllist.export" | 
 /**  An injector's day sheet was printed: a disclosure of the day's patients. */
 "daysheet.print" | 
+/**
+ *  Patients were imported from a CSV file (the description: how many added,
+ *  merged, skipped and refused, and the file's SHA-256).
+ */
+"patient.import" | 
 /**
  *  Everything was exported (CSV or FHIR): a disclosure of every patient in it; the
  *  description names the format and the counts.
@@ -597,11 +606,23 @@ export type Columns = "injectors" | "rooms";
 /**  How dates are written: 02/04/1985 (day first) or 04/02/1985 (month first). */
 export type DateFormat = "dayMonthYear" | "monthDayYear";
 
+/**  How the file writes dates of birth. */
+export type DatePattern = 
+/**  03/14/1980 */
+"monthDayYear" | 
+/**  14/03/1980 */
+"dayMonthYear" | 
+/**  1980-03-14 */
+"yearMonthDay";
+
 /**  One day's hours, as the clinic writes times (`09:00`, `9:00 AM`). */
 export type DayHours = {
 	opens: string,
 	closes: string,
 };
+
+/**  What separates the cells of a row. */
+export type Delimiter = "comma" | "semicolon" | "tab";
 
 /**  The unit doses of a product are measured in. */
 export type DoseUnit = 
@@ -630,6 +651,16 @@ export type DuePatient = {
 	/**  The last call, e.g. "No answer, 01/12/2026 (Rosa)". */
 	lastCall: string,
 };
+
+/**  What to do with a row that is likely a patient already registered. */
+export type DuplicateRule = 
+/**  Leave the registered patient as it is. */
+"skip" | 
+/**
+ *  Fill the registered patient's empty fields from the row; nothing already filled
+ *  in is changed.
+ */
+"merge";
 
 /**  What an export holds. */
 export type ExportCounts = {
@@ -696,16 +727,41 @@ export type HandoutRecord = {
 	failure: string | null,
 };
 
+/**  A patient's field a column can fill. */
+export type ImportField = "firstName" | "lastName" | "dateOfBirth" | "sex" | "phone" | "email" | "address" | "allergies" | "medications" | "notes" | "externalId";
+
 /**  A Markdown file to import: its name (for the report) and its text. */
 export type ImportFile = {
 	name: string,
 	text: string,
 };
 
+/**  How to read the file: each `None` is detected (or, for dates, the clinic's format). */
+export type ImportOptions = {
+	encoding: TextEncoding | null,
+	delimiter: Delimiter | null,
+	datePattern: DatePattern | null,
+	/**
+	 *  The field each column fills, in the file's order (`null`: not imported); `None`
+	 *  maps them from the header row.
+	 */
+	columns: (ImportField | null)[] | null,
+	duplicates: DuplicateRule,
+};
+
 /**  What an import did with each file. */
 export type ImportReport = {
 	imported: ImportedFile[],
 	refused: RefusedFile[],
+};
+
+/**  How the file is being read, detected or chosen: shown, and changeable. */
+export type ImportSettings = {
+	encoding: TextEncoding,
+	delimiter: Delimiter,
+	datePattern: DatePattern,
+	columns: (ImportField | null)[],
+	duplicates: DuplicateRule,
 };
 
 export type ImportedFile = {
@@ -838,6 +894,8 @@ export type Patient = {
 	archivedAt: string | null,
 	createdAt: string,
 	updatedAt: string,
+	/**  The patient's id in the system they were imported from; empty if none. */
+	externalId: string,
 };
 
 /**  A patient's appointments for the chart. */
@@ -869,6 +927,45 @@ export type PatientDetails = {
 	flags: MedicalFlags,
 	consents: string,
 	notes: string,
+};
+
+/**  What an import would do, shown before anything is written. */
+export type PatientImportPreview = {
+	/**  Names the file held for this preview and the import (see [`Held`]). */
+	token: string,
+	fileName: string,
+	sizeBytes: number,
+	settings: ImportSettings,
+	/**  The header row's cells. */
+	headers: string[],
+	/**  The first few rows, cells shortened, to check the mapping against. */
+	sample: string[][],
+	/**  Rows below the header (blank ones not counted). */
+	rows: number,
+	/**  Rows that would become new patients. */
+	toAdd: number,
+	/**  Rows that are likely a registered patient: skipped or merged as chosen. */
+	duplicatesExisting: number,
+	/**  Rows that repeat an earlier row of the file: counted once. */
+	duplicatesInFile: number,
+	/**  Rows that cannot be imported (the first [`REFUSED_SHOWN`]), with the reason. */
+	refused: RefusedRow[],
+	refusedCount: number,
+	/**  Required fields no column is mapped to: nothing can be imported until they are. */
+	unmapped: ImportField[],
+};
+
+/**  What an import did. */
+export type PatientImportReport = {
+	added: number,
+	/**  Registered patients whose empty fields were filled. */
+	merged: number,
+	/**  Likely duplicates left as they were, and rows repeating an earlier row. */
+	skipped: number,
+	refused: RefusedRow[],
+	refusedCount: number,
+	/**  The SHA-256 of the file, as recorded in the audit log. */
+	sha256: string,
 };
 
 /**  One line of a search result or duplicate warning. */
@@ -999,6 +1096,13 @@ export type RecallRow = {
 
 export type RefusedFile = {
 	file: string,
+	reason: string,
+};
+
+/**  A row that cannot be imported, and why in plain words. */
+export type RefusedRow = {
+	/**  The row as a spreadsheet numbers it: the header is row 1. */
+	row: number,
 	reason: string,
 };
 
@@ -1142,6 +1246,13 @@ export type Suggestion = {
 	date: string,
 	dateLabel: string,
 };
+
+/**  The file's text encoding. */
+export type TextEncoding = 
+/**  UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8"). */
+"utf8" | 
+/**  Windows-1252 (Excel's plain "CSV" on Western European and American Windows). */
+"windows1252";
 
 /**  How times are written: 14:30 or 2:30 PM. */
 export type TimeFormat = "twentyFourHour" | "twelveHour";

@@ -53,4 +53,5 @@ export const ACTION_LABELS: Record<Action, string> = {
   'calllist.export': 'Call list printed or exported',
   'daysheet.print': 'Day sheet printed',
   'data.export': 'Exported everything',
+  'patient.import': 'Imported patients from a CSV file',
 };

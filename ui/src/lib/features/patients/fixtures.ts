@@ -13,5 +13,6 @@ export function patient(extra: Partial<Patient['details']> = {}, archivedAt: str
     archivedAt,
     createdAt: '2026-11-28T10:00:00.000Z',
     updatedAt: '2026-11-28T10:00:00.000Z',
+    externalId: '',
   };
 }
