@@ -23,10 +23,21 @@ pub fn push_row(out: &mut String, cells: impl IntoIterator<Item = String>) {
     out.push_str("\r\n");
 }
 
+/// What a spreadsheet could read as the start of a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell read back from a file Glabella (or a careful spreadsheet) wrote: the
+/// apostrophe put before a formula-like start is taken off again.
+pub fn unneutralised(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => value,
+    }
+}
+
 /// One cell: neutralised if it could be read as a formula, then quoted if needed.
 fn cell_text(value: &str) -> String {
-    let value =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    let value = if value.starts_with(FORMULA_STARTS) { format!("'{value}") } else { value.to_string() };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -36,7 +47,14 @@ fn cell_text(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::cell_text;
+    use super::{cell_text, unneutralised};
+
+    #[test]
+    fn a_neutralised_cell_reads_back_as_it_was() {
+        for value in ["=SUM(A1)", "+44 7700 900123", "-", "@home", "plain", "'quoted"] {
+            assert_eq!(unneutralised(&cell_text(value)), value);
+        }
+    }
 
     #[test]
     fn cells_are_quoted_and_neutralised() {

@@ -314,3 +314,46 @@ fn an_injector_or_receptionist_cannot_export_and_sees_no_dialog() {
     let refused = api::export::export_everything_fhir(&k.c.clinic, &k.c.injector, &Never).unwrap_err();
     assert_eq!(refused.code(), "auth.forbidden");
 }
+
+#[test]
+fn the_csv_export_imported_into_a_new_clinic_gives_the_same_patients() {
+    use glabella_core::imports::{CsvFile, ImportOptions};
+    let c = clinic();
+    let plus = glabella_core::patients::PatientDetails {
+        phone: "+44 7700 900123".into(),
+        ..common::person("Zoë", "Plus", "1990-01-01")
+    };
+    api::patients::register_patient(&c.c.clinic, &c.c.admin, &plus, true).unwrap();
+    let saved = api::export::export_everything_csv(&c.c.clinic, &c.c.admin, &c.dialog()).unwrap().unwrap();
+    let (_, patients) =
+        unzip(&c.out.path().join(&saved.file_name)).into_iter().find(|(n, _)| n == "patients.csv").unwrap();
+    let file = c.out.path().join("patients.csv");
+    std::fs::write(&file, patients).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let desk =
+        glabella_core::api::signin::Desk::new(dir.path()).with_kdf(glabella_core::db::keys::KdfParams::INSECURE_FAST);
+    let admin = desk.setup_clinic(&common::desk::settings(), &common::desk::owner()).unwrap().user;
+    let (fresh, _) = desk.actor().unwrap();
+    let csv = CsvFile::read(&file).unwrap();
+    let report = api::imports::import_file(&fresh, &admin, &csv, &ImportOptions::default()).unwrap();
+    assert_eq!((report.added, report.refused_count), (3, 0), "{report:?}");
+
+    let people = |clinic: &glabella_core::clinic::Clinic| -> Vec<Vec<String>> {
+        clinic
+            .db()
+            .read(|conn| {
+                let mut stmt = conn.prepare(
+                    "SELECT given_name, family_name, date_of_birth, sex, phone, email, address, allergies, medications, notes
+                     FROM patients ORDER BY family_name, given_name",
+                )?;
+                let rows = stmt.query_map([], |r| (0..10).map(|i| r.get::<_, String>(i)).collect())?;
+                Ok(rows.collect::<rusqlite::Result<Vec<Vec<String>>>>()?)
+            })
+            .unwrap()
+    };
+    assert_eq!(people(&fresh), people(&c.c.clinic), "the same patients, formula-like name and '+' phones included");
+    // Twice adds no one.
+    let again = api::imports::import_file(&fresh, &admin, &csv, &ImportOptions::default()).unwrap();
+    assert_eq!((again.added, again.skipped), (0, 3));
+}

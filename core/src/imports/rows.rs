@@ -89,7 +89,7 @@ fn candidate(
             .iter()
             .zip(cells)
             .filter(|(c, _)| **c == Some(field))
-            .map(|(_, v)| v.trim())
+            .map(|(_, v)| crate::csv::unneutralised(v.trim()))
             .filter(|v| !v.is_empty())
             .collect()
     };
