@@ -114,3 +114,8 @@ pub fn now_iso(conn: &Connection) -> Result<String> {
 pub fn iso(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
+
+/// A stored instant read back ([`iso`]'s inverse); the epoch if it is not one.
+pub fn parse_iso(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}

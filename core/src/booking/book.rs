@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::setup::{self, MINUTES_RANGE};
-use super::views::{self, parse_instant};
+use super::views;
 use super::{Appointment, AppointmentKind, CancelReason, Status};
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission, Role};
 use crate::calendar::{self, Writing};
-use crate::clock::iso;
+use crate::clock::{iso, parse_iso};
 use crate::error::FieldError;
 use crate::sessions::{self, Session, RETREATMENT_DAYS};
 use crate::{text, Error, Result};
@@ -231,7 +231,7 @@ fn warnings(conn: &Connection, f: &BookingForm, start: DateTime<Utc>, except: i6
             )?
             .query_row(params![f.patient_id, iso(start)], |r| r.get(0))?;
         if let Some(last) = last {
-            let last = parse_instant(&last);
+            let last = parse_iso(&last);
             let days = (start - last).num_days();
             if days < RETREATMENT_DAYS {
                 out.push(format!(
@@ -276,15 +276,11 @@ pub fn book(conn: &Connection, actor: &Actor, f: &BookingForm) -> Result<Booked>
     Ok(Booked { appointment, warnings })
 }
 
-fn current(conn: &Connection, id: i64) -> Result<Appointment> {
-    views::get(conn, id)
-}
-
 /// Moves an appointment to another time, length, injector, room or kind (the patient
 /// stays); only while it is booked or the patient has arrived.
 pub fn reschedule(conn: &Connection, actor: &Actor, id: i64, f: &BookingForm) -> Result<Booked> {
     actor.require(Permission::Booking)?;
-    let before = current(conn, id)?;
+    let before = views::get(conn, id)?;
     if !matches!(before.status, Status::Booked | Status::Arrived) {
         return Err(Error::invalid(
             "status",
@@ -299,7 +295,7 @@ pub fn reschedule(conn: &Connection, actor: &Actor, id: i64, f: &BookingForm) ->
                 updated_at = glabella_now() WHERE id = ?7",
     )?
     .execute(params![f.injector_id, f.room_id, f.kind.as_str(), iso(start), iso(end), f.note.trim(), id])?;
-    let appointment = current(conn, id)?;
+    let appointment = views::get(conn, id)?;
     let what = format!("moved from {} to {}", summary(&before), summary(&appointment));
     record(conn, actor, Action::AppointmentReschedule, &appointment, what)?;
     Ok(Booked { appointment, warnings })
@@ -308,7 +304,7 @@ pub fn reschedule(conn: &Connection, actor: &Actor, id: i64, f: &BookingForm) ->
 /// Cancels an appointment, with the reason; it stays in the book, its slot free again.
 pub fn cancel(conn: &Connection, actor: &Actor, id: i64, reason: CancelReason) -> Result<Appointment> {
     actor.require(Permission::Booking)?;
-    let before = current(conn, id)?;
+    let before = views::get(conn, id)?;
     if !matches!(before.status, Status::Booked | Status::Arrived) {
         return Err(Error::invalid(
             "status",
@@ -319,7 +315,7 @@ pub fn cancel(conn: &Connection, actor: &Actor, id: i64, reason: CancelReason) -
         "UPDATE appointments SET status = 'cancelled', cancel_reason = ?1, updated_at = glabella_now() WHERE id = ?2",
     )?
     .execute(params![reason.as_str(), id])?;
-    let appointment = current(conn, id)?;
+    let appointment = views::get(conn, id)?;
     record(conn, actor, Action::AppointmentCancel, &appointment, format!("cancelled ({})", reason.label()))?;
     Ok(appointment)
 }
@@ -328,7 +324,7 @@ pub fn cancel(conn: &Connection, actor: &Actor, id: i64, reason: CancelReason) -
 /// *In treatment* comes from starting the session and *completed* from signing it.
 pub fn set_status(conn: &Connection, actor: &Actor, id: i64, status: Status) -> Result<Appointment> {
     actor.require(Permission::Booking)?;
-    let before = current(conn, id)?;
+    let before = views::get(conn, id)?;
     let allowed = match status {
         Status::Arrived => before.status == Status::Booked,
         Status::Booked => before.status == Status::Arrived,
@@ -353,7 +349,7 @@ pub fn set_status(conn: &Connection, actor: &Actor, id: i64, status: Status) -> 
                 updated_at = glabella_now() WHERE id = ?2",
     )?
     .execute(params![status.as_str(), id])?;
-    let appointment = current(conn, id)?;
+    let appointment = views::get(conn, id)?;
     record(conn, actor, Action::AppointmentStatus, &appointment, format!("marked {}", status.label()))?;
     Ok(appointment)
 }
@@ -363,7 +359,7 @@ pub fn set_status(conn: &Connection, actor: &Actor, id: i64, status: Status) -> 
 /// already in treatment gives its session back.
 pub fn start_session(conn: &Connection, actor: &Actor, id: i64, now: DateTime<Utc>) -> Result<Session> {
     actor.require(Permission::ClinicalWrite)?;
-    let a = current(conn, id)?;
+    let a = views::get(conn, id)?;
     match (a.status, a.session_id) {
         (Status::InTreatment, Some(session)) => return sessions::open_session(conn, actor, session),
         (Status::Booked | Status::Arrived, _) => {}
@@ -392,7 +388,7 @@ pub fn complete_for_session(conn: &Connection, actor: &Actor, session_id: i64) -
     if let Some(id) = id {
         conn.prepare_cached("UPDATE appointments SET status = 'completed', updated_at = glabella_now() WHERE id = ?1")?
             .execute([id])?;
-        let a = current(conn, id)?;
+        let a = views::get(conn, id)?;
         record(conn, actor, Action::AppointmentStatus, &a, format!("completed: session {session_id} signed"))?;
     }
     Ok(())
@@ -401,7 +397,7 @@ pub fn complete_for_session(conn: &Connection, actor: &Actor, session_id: i64) -
 /// Every change of an appointment, oldest first.
 pub fn history(conn: &Connection, actor: &Actor, id: i64) -> Result<Vec<AppointmentChange>> {
     actor.require(Permission::Demographics)?;
-    current(conn, id)?;
+    views::get(conn, id)?;
     Ok(conn
         .prepare_cached(
             "SELECT c.changed_at, u.display_name, c.what FROM appointment_changes c JOIN users u ON u.id = c.changed_by

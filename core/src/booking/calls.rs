@@ -13,7 +13,7 @@ use super::AppointmentKind;
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
 use crate::calendar::{self, Writing};
-use crate::clock::iso;
+use crate::clock::{iso, parse_iso};
 use crate::products::TreatmentKind;
 use crate::{text, Error, Result};
 
@@ -177,35 +177,26 @@ pub fn recall_list(conn: &Connection, actor: &Actor, q: &CallListQuery, now: Dat
     for row in rows {
         let (patient_id, patient_name, phone, kind, started_at, injector_name, injector_id, due, call) = row?;
         let due_day = NaiveDate::parse_from_str(&due, "%Y-%m-%d").unwrap_or(today);
-        let treated = super::views::parse_instant(&started_at);
-        let kind = TreatmentKind::parse(&kind);
+        let treated = parse_iso(&started_at);
+        let kind = AppointmentKind::of_treatment(TreatmentKind::parse(&kind));
         let last_call = call
             .map(|c| {
                 let mut parts = c.splitn(3, '|');
                 let (outcome, at, by) =
                     (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
                 let outcome = CallOutcome::parse(outcome).map(CallOutcome::label).unwrap_or(outcome);
-                format!("{outcome}, {} ({by})", w.date(super::views::parse_instant(at)))
+                format!("{outcome}, {} ({by})", w.date(parse_iso(at)))
             })
             .unwrap_or_default();
         out.push(DuePatient {
             patient_id,
             patient_name,
             phone,
-            last_treatment: match kind {
-                TreatmentKind::Neurotoxin => "Neurotoxin",
-                TreatmentKind::Filler => "Filler",
-                TreatmentKind::Other => "Other",
-            }
-            .into(),
+            last_treatment: kind.label().into(),
             last_treated: w.date(treated),
             injector_name,
             injector_id,
-            kind: match kind {
-                TreatmentKind::Neurotoxin => AppointmentKind::Neurotoxin,
-                TreatmentKind::Filler => AppointmentKind::Filler,
-                TreatmentKind::Other => AppointmentKind::Other,
-            },
+            kind,
             next_due: w.dates.format(due_day),
             next_due_date: due,
             overdue_days: (today - due_day).num_days(),

@@ -74,6 +74,15 @@ impl AppointmentKind {
         }
     }
 
+    /// The kind of appointment that books a session of `kind` again.
+    pub fn of_treatment(kind: TreatmentKind) -> AppointmentKind {
+        match kind {
+            TreatmentKind::Neurotoxin => AppointmentKind::Neurotoxin,
+            TreatmentKind::Filler => AppointmentKind::Filler,
+            TreatmentKind::Other => AppointmentKind::Other,
+        }
+    }
+
     /// The kind of session an appointment of this kind starts.
     pub fn treatment(self) -> TreatmentKind {
         match self {

@@ -11,6 +11,7 @@ use super::setup::{self, Span};
 use super::{Appointment, AppointmentKind, CancelReason, Status};
 use crate::auth::{Actor, Permission};
 use crate::calendar::{self, Writing};
+use crate::clock::parse_iso;
 use crate::{Error, Result};
 
 /// Minutes between the lines of the grid.
@@ -114,14 +115,10 @@ pub(crate) const SELECT: &str = "SELECT a.id, a.patient_id, p.given_name || ' ' 
     FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN users u ON u.id = a.injector_id
     LEFT JOIN rooms r ON r.id = a.room_id";
 
-pub(crate) fn parse_instant(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
-}
-
 /// One row of [`SELECT`] as the clinic writes it.
 pub(crate) fn appointment(row: &Row, w: &Writing) -> rusqlite::Result<Appointment> {
     let (starts_at, ends_at): (String, String) = (row.get(10)?, row.get(11)?);
-    let (start, end) = (parse_instant(&starts_at), parse_instant(&ends_at));
+    let (start, end) = (parse_iso(&starts_at), parse_iso(&ends_at));
     let local = calendar::local(start, w.zone);
     let kind = AppointmentKind::parse(&row.get::<_, String>(9)?);
     let status = Status::parse(&row.get::<_, String>(13)?);
@@ -358,9 +355,9 @@ pub fn today_list(
     )?;
     let mut rows = Vec::new();
     for a in between(conn, &w, from, to, injector_id)? {
-        let start = parse_instant(&a.starts_at);
+        let start = parse_iso(&a.starts_at);
         let waiting_minutes = match (a.status, &a.arrived_at) {
-            (Status::Arrived, Some(at)) => Some((now - parse_instant(at)).num_minutes().max(0)),
+            (Status::Arrived, Some(at)) => Some((now - parse_iso(at)).num_minutes().max(0)),
             _ => None,
         };
         let late = a.status == Status::Booked && now - start > Duration::minutes(LATE_MINUTES);

@@ -266,9 +266,7 @@ pub fn handout_file_name(conn: &Connection, session_id: i64) -> Result<String> {
         .optional()?
         .ok_or(Error::NotFound("The session"))?;
     let zone = calendar::zone(conn)?;
-    let day = DateTime::parse_from_rfc3339(&started)
-        .map(|t| t.with_timezone(&zone).format("%Y-%m-%d").to_string())
-        .unwrap_or_default();
+    let day = calendar::local_date(clock::parse_iso(&started), zone).format("%Y-%m-%d");
     Ok(format!("aftercare-patient-{patient_id}-{day}.pdf"))
 }
 

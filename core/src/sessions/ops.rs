@@ -5,7 +5,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
@@ -15,24 +15,16 @@ use super::{
 use crate::audit::{self, entity, Action};
 use crate::auth::{Actor, Permission};
 use crate::calendar;
-use crate::clock;
+use crate::clock::{self, iso, parse_iso};
 use crate::error::FieldError;
 use crate::products::{get_product, DoseUnit, TreatmentKind};
 use crate::stock::{draw_volume_ml, get_vial, refuse_expired, Vial, VIAL_HOURS};
 use crate::text;
 use crate::{Error, Result};
 
-fn iso(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn parse_time(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
-}
-
 /// The clinic's local day of a stored UTC time.
 fn local_day(conn: &Connection, text: &str) -> Result<NaiveDate> {
-    Ok(calendar::local_date(parse_time(text), calendar::zone(conn)?))
+    Ok(calendar::local_date(parse_iso(text), calendar::zone(conn)?))
 }
 
 /// Starts a draft session for a patient, with the default follow-up (+14 days) and,
@@ -417,7 +409,7 @@ fn warnings(conn: &Connection, s: &Session) -> Result<Vec<String>> {
             )?
             .query_row(params![s.patient_id, s.id, s.started_at], |r| r.get(0))?;
         if let Some(last) = last {
-            let days = (parse_time(&s.started_at) - parse_time(&last)).num_days();
+            let days = (parse_iso(&s.started_at) - parse_iso(&last)).num_days();
             if days < RETREATMENT_DAYS {
                 out.push(format!(
                     "Re-treatment after {days} days: the last neurotoxin session was on {}. Re-treatment is usually not sooner than about 3 months.",
@@ -426,10 +418,10 @@ fn warnings(conn: &Connection, s: &Session) -> Result<Vec<String>> {
             }
         }
     }
-    let started = parse_time(&s.started_at);
+    let started = parse_iso(&s.started_at);
     for v in &s.vials {
         let name = format!("{} lot {} (vial {})", v.product_name, v.lot_number, v.id);
-        let hours = (started - parse_time(&v.opened_at)).num_hours();
+        let hours = (started - parse_iso(&v.opened_at)).num_hours();
         if v.unit == DoseUnit::Units && hours >= VIAL_HOURS {
             out.push(format!(
                 "{name} was reconstituted {hours} hours before this session; several labels say to use it within {VIAL_HOURS} hours."
