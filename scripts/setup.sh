@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Glabella needs on Debian/Ubuntu, or says precisely what is missing.
 #   scripts/setup.sh app     what building and running the app needs
-#   scripts/setup.sh tests   that, plus what the tests need (WebKitWebDriver, Xvfb, tauri-driver, poppler-utils)
+#   scripts/setup.sh tests   that, plus what the tests need (WebKitWebDriver, Xvfb, tauri-driver, poppler-utils,
+#                            and for the installed-package test D-Bus and desktop-file-utils)
 # System packages are installed with apt-get when run as root; otherwise the missing
 # ones are listed with the command to install them. npm packages are installed from the
 # lock files.
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 want=${1:-app}
 packages=(build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev libssl-dev)
 if [ "$want" = tests ]; then
-  packages+=(webkit2gtk-driver xvfb xauth poppler-utils)
+  packages+=(webkit2gtk-driver xvfb xauth poppler-utils dbus-daemon desktop-file-utils file)
 fi
 
 missing=()

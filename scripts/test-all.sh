@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: Rust core and shell (with the bindings check), UI type check and
-# component tests, the FHIR export against the FHIR R4 schema, a bounded crash test
-# (20 rounds of kill -9 during writes), and the end-to-end tests on the real app under Xvfb.
+# component tests, the FHIR export against the FHIR R4 schema, the release workflow
+# through actionlint, a bounded crash test (20 rounds of kill -9 during writes), the
+# end-to-end tests on the real app under Xvfb, and the .deb built, installed, started
+# and removed (as root; otherwise that step says it was not run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -30,9 +32,19 @@ echo "==> FHIR export of a 50-patient demo clinic, valid against the FHIR R4 JSO
 cargo build -p glabella-core --bin glabella-admin --quiet
 GLABELLA_ADMIN="$PWD/target/debug/glabella-admin" node --test tests/fhir/
 
+echo "==> The release workflow, checked with actionlint"
+node --test tests/workflows/
+
 echo "==> Crash test, bounded: 20 rounds of kill -9 during confirmed writes (the full 100: scripts/crash-test.sh)"
 bash scripts/crash-test.sh 20
 
 echo "==> End-to-end tests on the real app"
 cargo build -p glabella --features e2e --quiet
 GLABELLA_APP="$PWD/target/debug/glabella" bash tests/run-e2e.sh
+
+echo "==> The .deb: built (debug profile), installed, started under Xvfb, removed"
+if [ "$(id -u)" = 0 ]; then
+  bash scripts/package.sh --debug --test-deb
+else
+  echo "NOT RUN: installing a package needs root (sudo bash scripts/test-all.sh runs it)." >&2
+fi

@@ -10,6 +10,8 @@
 #   DISPLAY           used as is when set; otherwise Xvfb is started (and stopped at the end)
 #   WDIO_LOG_LEVEL    WebdriverIO's log level (default: warn)
 #   GLABELLA_E2E_KEEP_DATA=1  keep each test's temp data directory
+#   E2E_TESTS         the test files (default: tests/e2e/*.test.mjs; scripts/test-deb.sh
+#                     runs tests/package/ on the installed app)
 #
 # On failure, a screenshot of each failing test's window is in tests/artifacts/.
 set -euo pipefail
@@ -104,7 +106,8 @@ cd "$repo"
 status=0
 # Serially: each test runs its own app, and the machine has few cores.
 # The files are listed (not the folder) so that every Node version reads them the same.
-node --test --test-concurrency=1 "$@" tests/e2e/*.test.mjs || status=$?
+# shellcheck disable=SC2086 # E2E_TESTS is a glob
+node --test --test-concurrency=1 "$@" ${E2E_TESTS:-tests/e2e/*.test.mjs} || status=$?
 if ((status != 0)) && compgen -G "$tests_dir/artifacts/*.png" >/dev/null; then
   echo "run-e2e: screenshots of the failing tests are in tests/artifacts/:"
   ls -1 "$tests_dir/artifacts/"

@@ -279,3 +279,33 @@ fn a_backup_from_a_newer_glabella_is_refused_untouched() {
         .flatten()
         .any(|e| e.file_name().to_string_lossy().starts_with("before-restore")));
 }
+
+#[test]
+fn about_glabella_gives_the_version_the_data_folder_and_the_last_verified_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::new(dir.path()).with_kdf(glabella_core::db::keys::KdfParams::INSECURE_FAST);
+    let before = desk.about();
+    assert_eq!(before.version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(before.data_folder, dir.path());
+    assert_eq!(before.last_verified_backup, None, "nothing is read before the clinic opens");
+    assert!(before.text().contains("shown once someone has signed in"), "{}", before.text());
+
+    let admin = desk.setup_clinic(&common::desk::settings(), &common::desk::owner()).unwrap().user;
+    let (clinic, _) = desk.actor().unwrap();
+    assert_eq!(desk.about().last_verified_backup, Some(None));
+    assert!(desk.about().text().ends_with("Last verified backup: none yet"), "{}", desk.about().text());
+
+    let run = backups::back_up_now(&clinic, &admin).unwrap().remove(0);
+    assert!(run.verified);
+    let text = desk.about().text();
+    let folder = dir.path().display().to_string();
+    assert!(
+        text.starts_with(&format!("Glabella {}\n\nData folder:\n{folder}\n\n", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    // The clinic's way of writing dates and times, in its zone, not an ISO instant.
+    let at = chrono::DateTime::parse_from_rfc3339(&run.finished_at).unwrap().with_timezone(&chrono::Utc);
+    let way = clinic.db().read(|c| glabella_core::calendar::Writing::of(c)).unwrap();
+    assert!(text.ends_with(&format!("Last verified backup: {}, {}", way.date(at), way.time(at))), "{text}");
+    assert!(!text.contains(&run.finished_at[..13]), "no raw ISO instant: {text}");
+}

@@ -1,7 +1,8 @@
 //! The Tauri shell: registers the plugins and the commands, keeps the [`Desk`] (who
 //! is signed in at this window) and runs the window. Everything the commands do is a
 //! function of `glabella_core::api`; the shell adds only what needs the window: the
-//! native save dialog, the single-instance guard and the remembered window size.
+//! native save dialog, the menu, the single-instance guard, the remembered window size
+//! and the rotating log.
 //!
 //! The desk takes the clinic folder's lock at start. If another Glabella holds it (or
 //! the folder is on a network drive) the window still opens and shows why, from
@@ -9,6 +10,7 @@
 
 mod commands;
 mod hooks;
+mod menu;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,6 +19,7 @@ use glabella_core::api::signin::Desk;
 use glabella_core::backup::{self, BackupReason};
 use glabella_core::paths;
 use tauri::Manager;
+use tauri_plugin_log::RotationStrategy;
 
 pub use commands::bindings_builder;
 
@@ -35,12 +38,22 @@ pub fn run() {
     }));
     builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        // Log lines are written by the shell only and never carry patient data.
-        .plugin(tauri_plugin_log::Builder::new().level(log::LevelFilter::Info).build())
+        // Log lines are written by the shell only and never carry patient data; the log
+        // folder keeps the current file and three older ones of at most 2 MB each.
+        .plugin(
+            tauri_plugin_log::Builder::new()
+                .level(log::LevelFilter::Info)
+                .max_file_size(LOG_FILE_BYTES)
+                .rotation_strategy(RotationStrategy::KeepSome(LOG_FILES_KEPT))
+                .build(),
+        )
         .invoke_handler(commands.invoke_handler())
+        .menu(menu::build)
+        .on_menu_event(menu::on_event)
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             // The test hooks do nothing outside end-to-end builds (see `hooks`).
+            log::info!("Glabella {} started", env!("CARGO_PKG_VERSION"));
             let desk = Desk::new(paths::data_dir()).with_idle_lock(hooks::idle_lock()).with_printer(hooks::printer());
             let desk = Arc::new(desk);
             start_daily_backups(desk.clone());
@@ -60,6 +73,10 @@ pub fn run() {
             }
         });
 }
+
+/// The log's files: rotated at this size, this many older ones kept.
+const LOG_FILE_BYTES: u128 = 2_000_000;
+const LOG_FILES_KEPT: usize = 3;
 
 /// How often the app looks whether the daily backup is due.
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(5 * 60);

@@ -238,6 +238,13 @@ export class App {
    * `env` is added to the app's environment (e.g. `{ GLABELLA_IDLE_LOCK_SECONDS: '4' }`):
    * the app inherits it from its tauri-driver.
    */
+  /** Everything in the app's log folder, file by file (name → text). */
+  logFiles() {
+    const dir = path.join(this.root, 'share', 'org.glabella.desktop', 'logs');
+    if (!fs.existsSync(dir)) return {};
+    return Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+  }
+
   static async start({ dataDir, env } = {}) {
     checkPrerequisites();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'glabella-e2e-'));

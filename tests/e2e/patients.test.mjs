@@ -59,6 +59,14 @@ appTest('a registered patient is still there after the app is restarted', async 
   await app.search('Zebedee');
   await app.waitForText(NO_MATCH);
   assert.deepEqual(await app.searchResults(), []);
+
+  // The log (rotated by the shell) has both runs of the app and nothing of the patient.
+  const logs = app.logFiles();
+  const text = Object.values(logs).join('\n');
+  assert.equal((text.match(/Glabella \d+\.\d+\.\d+ started/g) || []).length, 2, `the log has both starts: ${JSON.stringify(logs)}`);
+  for (const secret of ['Oswin', 'Thackeray', 'thack', '496 0321', '1971']) {
+    assert.ok(!text.includes(secret), `the log folder holds "${secret}": ${JSON.stringify(logs)}`);
+  }
 });
 
 appTest('a form with an empty first name, an invisible character and a bad email shows each error and saves nothing', async (app) => {

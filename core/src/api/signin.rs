@@ -53,6 +53,30 @@ pub struct AppStatus {
     pub audit_warning: Option<String>,
 }
 
+/// What *Help → About Glabella* shows: the version, the data folder, and once the
+/// clinic is open the newest verified backup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct About {
+    pub version: &'static str,
+    pub data_folder: PathBuf,
+    /// `None` before the clinic is open (nobody signed in yet); then `Some(None)` until
+    /// the first verified backup.
+    pub last_verified_backup: Option<Option<String>>,
+}
+
+impl About {
+    /// The text of the About box.
+    pub fn text(&self) -> String {
+        let mut text = format!("Glabella {}\n\nData folder:\n{}", self.version, self.data_folder.display());
+        match &self.last_verified_backup {
+            Some(Some(at)) => text.push_str(&format!("\n\nLast verified backup: {at}")),
+            Some(None) => text.push_str("\n\nLast verified backup: none yet"),
+            None => text.push_str("\n\nLast verified backup: shown once someone has signed in"),
+        }
+        text
+    }
+}
+
 /// What setup hands back: the first admin, signed in, and the recovery key to show once.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -183,6 +207,18 @@ impl Desk {
             idle_lock_seconds: u32::try_from(idle.as_secs()).unwrap_or(u32::MAX),
             folder_problem,
             audit_warning,
+        }
+    }
+
+    /// What *Help → About Glabella* shows (no sign-in needed: nothing in it is a record).
+    pub fn about(&self) -> About {
+        let clinic = self.inner().clinic.clone();
+        About {
+            version: env!("CARGO_PKG_VERSION"),
+            data_folder: self.dir.clone(),
+            last_verified_backup: clinic.map(|c| {
+                backup::last_verified_written(&c).unwrap_or_else(|e| Some(format!("could not be read ({e})")))
+            }),
         }
     }
 

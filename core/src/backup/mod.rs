@@ -19,6 +19,7 @@ use specta::Type;
 
 use crate::audit::{self, entity, Action, NewEntry};
 use crate::auth::{Actor, Permission};
+use crate::calendar::Writing;
 use crate::clinic::Clinic;
 use crate::clock;
 use crate::{Error, Result};
@@ -214,6 +215,15 @@ pub fn back_up_if_due(clinic: &Clinic, reason: BackupReason) -> Result<Option<Ve
     } else {
         Ok(None)
     }
+}
+
+/// When the newest verified backup finished, written the clinic's way ("1 Dec 2026,
+/// 14:30"): what *Help → About Glabella* shows.
+pub fn last_verified_written(clinic: &Clinic) -> Result<Option<String>> {
+    clinic.db().read(|c| {
+        let way = Writing::of(c)?;
+        Ok(last_time(c, true)?.map(|at| format!("{}, {}", way.date(at), way.time(at))))
+    })
 }
 
 /// When the newest verified run (or, with `verified_only` false, any run) finished.
