@@ -1,13 +1,12 @@
-//! The aftercare handout PDF, read back as a patient's printer would get it: its text
-//! extracted with `pdftotext`, its pages measured with `pdfinfo`, its images listed
-//! with `pdfimages` (all poppler-utils; `scripts/setup.sh tests` installs them).
+//! The aftercare handout PDF, read back as a patient's printer would get it: its text,
+//! pages, page size, date and images (by `common::pdf`).
 
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
+use common::pdf::text as text_of;
 use glabella_core::handouts::{render_pdf, Block, ClinicHeader, HandoutArticle, HandoutInput, Paper, Span};
 use glabella_core::Error;
 
@@ -103,25 +102,9 @@ fn neurotoxin_handout() -> HandoutInput {
     }
 }
 
-/// Runs a poppler tool on the PDF and returns its standard output.
-fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("handout.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new(tool)
-        .args(args)
-        .arg(&path)
-        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) could not run: {e}"));
-    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// The PDF's text with every run of white space (line and page breaks too) as one space.
-fn text_of(pdf: &[u8]) -> String {
-    poppler("pdftotext", pdf, &[]).split_whitespace().collect::<Vec<_>>().join(" ")
-}
+/// A4 and US Letter, in points.
+const A4: (f64, f64) = (595.276, 841.89);
+const LETTER: (f64, f64) = (612.0, 792.0);
 
 #[test]
 fn handout_prints_the_session_instructions_and_warnings() {
@@ -202,7 +185,7 @@ fn hostile_values_are_printed_literally_never_run() {
     }
     assert!(!text.contains("root:x:0:0"), "the template read /etc/passwd:\n{text}");
     // The page is still A4: `#set page(width: 1cm)` was text, not a rule.
-    assert!(poppler("pdfinfo", &pdf, &[]).contains("(A4)"));
+    assert_eq!(common::pdf::page_size(&pdf), A4);
 }
 
 #[test]
@@ -213,7 +196,8 @@ fn same_input_gives_identical_bytes() {
     assert!(first == again, "two renders of the same handout differ");
 
     // …and the date written is the handout's, not the clock's.
-    assert!(poppler("pdfinfo", &first, &["-isodates"]).contains("2026-11-29T10:15:00"));
+    let date = common::pdf::creation_date(&first);
+    assert!(date.starts_with("D:20261129101500"), "{date}");
     let mut later = input.clone();
     later.created_at = "2026-11-30T08:00:00Z".into();
     assert!(render_pdf(&later).unwrap() != first);
@@ -222,23 +206,18 @@ fn same_input_gives_identical_bytes() {
 #[test]
 fn paper_sets_the_page_size() {
     let mut input = neurotoxin_handout();
-    let a4 = poppler("pdfinfo", &render_pdf(&input).unwrap(), &[]);
+    assert_eq!(common::pdf::page_size(&render_pdf(&input).unwrap()), A4);
     input.paper = Paper::Letter;
-    let letter = poppler("pdfinfo", &render_pdf(&input).unwrap(), &[]);
-    assert!(a4.contains("595.276 x 841.89 pts (A4)"), "{a4}");
-    assert!(letter.contains("612 x 792 pts (letter)"), "{letter}");
+    assert_eq!(common::pdf::page_size(&render_pdf(&input).unwrap()), LETTER);
 }
 
 #[test]
 fn logo_is_printed_when_given() {
     let mut input = neurotoxin_handout();
-    let without = poppler("pdfimages", &render_pdf(&input).unwrap(), &["-list"]);
+    assert_eq!(common::pdf::images(&render_pdf(&input).unwrap()), 0);
     input.logo = Some(common::TINY_PNG.to_vec());
     let pdf = render_pdf(&input).unwrap();
-    let with = poppler("pdfimages", &pdf, &["-list"]);
-    // `-list` prints two header lines, then one line per image.
-    assert_eq!(without.lines().count(), 2, "{without}");
-    assert_eq!(with.lines().count(), 3, "{with}");
+    assert_eq!(common::pdf::images(&pdf), 1);
     assert!(text_of(&pdf).contains("Glabella Demo Clinic"));
 }
 
@@ -270,11 +249,7 @@ fn long_articles_flow_onto_more_pages_with_numbered_footers() {
         source: "Glabella clinical team".into(),
     });
     let pdf = render_pdf(&input).unwrap();
-    let pages: usize = poppler("pdfinfo", &pdf, &[])
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap();
+    let pages = common::pdf::pages(&pdf);
     assert!(pages >= 2, "{pages} page(s)");
     let text = text_of(&pdf);
     assert!(text.contains(&format!("Page 1 of {pages}")) && text.contains(&format!("Page {pages} of {pages}")));

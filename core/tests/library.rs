@@ -1,11 +1,9 @@
 //! The article library and the aftercare handouts, on a temp database: the starter
 //! library and its search, versions, drafts, import and export; the clinic's
-//! templates; a handout from a signed session read back from the PDF with `pdftotext`,
+//! templates; a handout from a signed session read back from the PDF (`common::pdf`),
 //! hostile values printed literally, recorded and reprinted identically.
 
 mod common;
-
-use std::process::Command;
 
 use common::treatment::*;
 use glabella_core::articles::{self, ArticleForm, ImportFile, LibraryQuery};
@@ -40,25 +38,6 @@ fn article(title: &str, body: &str, published: bool) -> ArticleForm {
         source: "Glabella clinical team".into(),
         published,
     }
-}
-
-/// The text of a PDF, as `pdftotext` reads it (whitespace collapsed).
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("handout.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// How many images a PDF holds, as `pdfimages -list` counts them.
-fn pdf_images(pdf: &[u8]) -> usize {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("handout.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdfimages").arg("-list").arg(&path).output().expect("pdfimages (poppler-utils)");
-    String::from_utf8(out.stdout).unwrap().lines().skip(2).count()
 }
 
 #[test]
@@ -183,7 +162,7 @@ fn a_handout_from_a_signed_session_prints_the_facts_literally_and_reprints_ident
     assert!(!elasticity.is_empty());
     let (record, pdf) =
         c.db.write(|t| handouts::give_handout(t, &reception, draft.id, &[2], HandoutOutput::Print, now())).unwrap();
-    let text = pdf_text(&pdf);
+    let text = common::pdf::text(&pdf);
     for expected in [
         "#read(\"/etc/passwd\") <script>alert(1)</script>",
         "28/11/2026",
@@ -198,7 +177,7 @@ fn a_handout_from_a_signed_session_prints_the_facts_literally_and_reprints_ident
     }
     assert!(!text.contains("root:x:0:0"), "a name was run as Typst code");
     assert!(text.contains(&elasticity[0]), "the chosen article is printed");
-    assert_eq!(pdf_images(&pdf), 1, "the clinic's logo is in the header");
+    assert_eq!(common::pdf::images(&pdf), 1, "the clinic's logo is in the header");
 
     assert_eq!(record.sha256, format!("{:x}", Sha256::digest(&pdf)));
     assert_eq!((record.template_version, record.articles.len(), record.articles[0].version), (1, 1, 1));

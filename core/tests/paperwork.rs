@@ -1,12 +1,11 @@
 //! The front desk's paperwork through the API, read back as the printer or the
-//! spreadsheet gets it: the recall call list printed (its text extracted with
-//! `pdftotext`, poppler-utils) and saved as CSV, and an injector's day sheet, in a
+//! spreadsheet gets it: the recall call list printed (its text read back by
+//! `common::pdf`) and saved as CSV, and an injector's day sheet, in a
 //! Chicago clinic that writes dates month first and times with AM/PM.
 
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
@@ -92,21 +91,10 @@ fn front_desk() -> Front {
 /// The PDF's text with every run of white space as one space: line and page breaks
 /// too, or (`by_line`) the lines as laid out on the page, one table row a line.
 fn text_of(pdf: &[u8], by_line: bool) -> String {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args(if by_line { &["-layout"][..] } else { &[][..] })
-        .arg(file.path())
-        .arg("-")
-        .output()
-        .unwrap_or_else(|e| panic!("pdftotext (poppler-utils) could not run: {e}"));
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let words = |line: &str| line.split_whitespace().collect::<Vec<_>>().join(" ");
     if by_line {
-        text.lines().map(words).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+        common::pdf::lines(pdf).join("\n")
     } else {
-        words(&text)
+        common::pdf::text(pdf)
     }
 }
 

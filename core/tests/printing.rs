@@ -7,6 +7,10 @@
 //! The printer is the real print command looked up on `PATH` (`lp`); the test puts its
 //! own `lp` first on `PATH`, one that hangs or fails as a real printer queue can. One
 //! test function, since `PATH` and the environment belong to the whole process.
+//!
+//! Not on Windows: the stand-in printer is a shell script, and the core prints there
+//! through PowerShell's print verb (`Start-Process -Verb Print`), which Wine lacks.
+#![cfg(unix)]
 
 mod common;
 

@@ -77,13 +77,13 @@ pub fn make(data_dir: &Path, key: &DatabaseKey, dest: &Path, now: DateTime<Utc>)
         keys.save()?;
         for file in [DB_FILE, KEY_FILE] {
             let path = partial.join(file);
-            fs::File::open(&path)?.sync_all()?;
+            db::sync_file(&path)?;
             manifest.files.insert(file.to_string(), sha256_file(&path)?);
         }
         let mut json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
         json.push(b'\n');
         fs::write(partial.join(MANIFEST_FILE), json)?;
-        fs::File::open(partial.join(MANIFEST_FILE))?.sync_all()?;
+        db::sync_file(&partial.join(MANIFEST_FILE))?;
         db::sync_dir(&partial);
         fs::rename(&partial, &done)?;
         db::sync_dir(dest);

@@ -81,7 +81,7 @@ pub fn restore(data_dir: &Path, bundle: &Path, key: &DatabaseKey, now: DateTime<
     let temp = |file: &str| data_dir.join(format!("{file}.restoring"));
     for file in [DB_FILE, KEY_FILE] {
         fs::copy(bundle.join(file), temp(file))?;
-        fs::File::open(temp(file))?.sync_all()?;
+        db::sync_file(&temp(file))?;
     }
     let moved_aside = db::move_aside(data_dir, "before-restore", &[], now)?;
     for file in [DB_FILE, KEY_FILE] {

@@ -174,6 +174,13 @@ pub(crate) fn open_unlocked(path: &Path, flags: OpenFlags, key: Option<&Database
     }
 }
 
+/// Flushes a file's contents to disk before it is renamed into place. Windows flushes
+/// only through a handle open for writing (FlushFileBuffers; a read-only one is refused
+/// with "Access denied"), so the file is opened for writing there and read-only elsewhere.
+pub(crate) fn sync_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().read(true).write(cfg!(windows)).open(path)?.sync_all()
+}
+
 /// Flushes a folder's entries (a rename) to disk where the OS allows it (not Windows,
 /// which cannot flush a folder; NTFS journals the rename itself).
 pub(crate) fn sync_dir(dir: &Path) {

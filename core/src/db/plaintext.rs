@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::OpenFlags;
 
 use super::keys::DatabaseKey;
-use super::{migrations, open_unlocked, sync_dir, DB_FILE};
+use super::{migrations, open_unlocked, sync_dir, sync_file, DB_FILE};
 use crate::{Error, Result};
 
 /// What every plaintext SQLite file starts with. An SQLCipher file starts with its
@@ -85,7 +85,7 @@ pub fn encrypt_plaintext(data_dir: &Path, key: &DatabaseKey) -> Result<bool> {
             ))));
         }
     }
-    fs::File::open(&tmp)?.sync_all()?;
+    sync_file(&tmp)?;
 
     // A WAL left now would belong to another connection still writing to the plaintext
     // file; it must not be taken for the encrypted file's own.

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own share of these
 
 pub mod desk;
+pub mod pdf;
 pub mod treatment;
 
 use std::path::Path;
