@@ -6,6 +6,7 @@
 #                                      in target/dist/bundle/, and their sizes
 #   scripts/package.sh --debug         the same from a debug build (minutes, not half an hour;
 #                                      what the test command packages)
+#   scripts/package.sh --profile P     from another Cargo profile (e.g. release, to compare)
 #   scripts/package.sh --test-deb      then install the .deb on this machine (as root), start
 #                                      the installed glabella under Xvfb on an empty data folder,
 #                                      check its window, desktop entry and icon, and remove it
@@ -24,12 +25,15 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 profile=dist
 test_deb=0
-for arg in "$@"; do
+while [ $# -gt 0 ]; do
+  arg=$1
+  shift
   case $arg in
     --debug) profile=debug ;;
+    --profile) profile=${1:?--profile needs a name}; shift ;;
     --test-deb) test_deb=1 ;;
     --test-windows) exec bash scripts/windows.sh ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "package.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -55,8 +59,8 @@ if [ "$profile" = debug ]; then
   cli+=(--debug)
   echo "==> Building the app and its packages (debug)"
 else
-  cli+=(-- --profile dist)
-  echo "==> Building the app and its packages (profile dist: LTO, one codegen unit; 20 to 40 minutes here)"
+  cli+=(-- --profile "$profile")
+  echo "==> Building the app and its packages (profile $profile; dist: LTO, one codegen unit, 20 to 40 minutes here)"
 fi
 start=$SECONDS
 TAURI_APP_PATH=src-tauri TAURI_FRONTEND_PATH=ui "${cli[@]}"
