@@ -3,6 +3,8 @@
 #   scripts/setup.sh app     what building and running the app needs
 #   scripts/setup.sh tests   that, plus what the tests need (WebKitWebDriver, Xvfb, tauri-driver, poppler-utils,
 #                            and for the installed-package test D-Bus and desktop-file-utils)
+#   scripts/setup.sh windows what the Windows cross-build and its tests under Wine need
+#                            (MinGW-w64, Wine, zip; scripts/windows.sh)
 # System packages are installed with apt-get when run as root; otherwise the missing
 # ones are listed with the command to install them. npm packages are installed from the
 # lock files.
@@ -10,7 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=${1:-app}
-packages=(build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev libssl-dev)
+case $want in
+  windows) packages=(gcc-mingw-w64-x86-64 wine wine64 zip) ;;
+  *) packages=(build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev libssl-dev) ;;
+esac
 if [ "$want" = tests ]; then
   packages+=(webkit2gtk-driver xvfb xauth poppler-utils dbus-daemon desktop-file-utils file)
 fi
