@@ -154,7 +154,11 @@ fn backups_are_due_daily_and_on_sign_out_after_four_hours_and_overdue_after_two_
     let s = common::desk::signed_session();
     let overdue = |c: &Clinic| notices::notices(c, &s.admin).unwrap().iter().any(|n| n.kind == "backupOverdue");
     assert!(!overdue(&s.clinic), "a clinic set up today is not warned about yet");
-    let clock = TestClock::at(s.clinic.now() + Duration::days(2) + Duration::hours(1));
+    // From 06:00 UTC tomorrow, so that the three backups below fall on two days (bundles
+    // are kept one per UTC day) whatever the time of day the test runs at.
+    let tomorrow = (s.clinic.now() + Duration::days(1)).date_naive();
+    let start = tomorrow.and_hms_opt(6, 0, 0).unwrap().and_utc();
+    let clock = TestClock::at(start + Duration::days(2) + Duration::hours(1));
     s.clinic.set_clock(clock.clone());
     assert!(overdue(&s.clinic), "a clinic that never backed up in 2 days is overdue");
     assert!(notices::notices(&s.clinic, &s.injector).unwrap().is_empty(), "only administrators are warned");
