@@ -218,9 +218,7 @@ fn a_version_1_database_is_upgraded_to_an_empty_chain() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(db::DB_FILE);
     {
-        let c = common::open_raw(&path);
-        c.execute_batch(include_str!("../migrations/0001_init.sql")).unwrap();
-        c.pragma_update(None, "user_version", 1).unwrap();
+        common::database_at_version(&path, 1);
     }
     let report = glabella_core::check::check(&path, common::key()).unwrap();
     assert_eq!(report.problems, 0, "a database without an audit log yet is fine: {:?}", report.lines);

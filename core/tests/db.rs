@@ -89,13 +89,10 @@ fn a_version_2_database_is_upgraded_with_the_product_catalogue_and_keeps_its_pat
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(DB_FILE);
     {
-        let c = common::open_raw(&path);
-        c.execute_batch(include_str!("../migrations/0001_init.sql")).unwrap();
-        c.execute_batch(include_str!("../migrations/0002_staff_audit.sql")).unwrap();
+        let c = common::database_at_version(&path, 2);
         c.execute_batch(
             "INSERT INTO patients (given_name, family_name, date_of_birth, name_key, sort_key, created_at, updated_at)
-             VALUES ('Ann', 'Lee', '1980-01-01', 'ann lee', 'lee ann', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
-             PRAGMA user_version = 2;",
+             VALUES ('Ann', 'Lee', '1980-01-01', 'ann lee', 'lee ann', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');",
         )
         .unwrap();
     }
@@ -121,21 +118,12 @@ fn a_version_4_database_is_upgraded_with_its_patients_found_by_two_words_and_han
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(DB_FILE);
     {
-        let c = common::open_raw(&path);
-        for sql in [
-            include_str!("../migrations/0001_init.sql"),
-            include_str!("../migrations/0002_staff_audit.sql"),
-            include_str!("../migrations/0003_sessions_stock.sql"),
-            include_str!("../migrations/0004_library_handouts.sql"),
-        ] {
-            c.execute_batch(sql).unwrap();
-        }
+        let c = common::database_at_version(&path, 4);
         c.execute_batch(
             "INSERT INTO patients (given_name, family_name, date_of_birth, name_key, sort_key, created_at, updated_at)
              VALUES ('Marta', 'García', '1980-01-01', 'marta garcia', 'garcia marta', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
              INSERT INTO patient_search_terms (term, sort_key, patient_id) VALUES
-                 ('marta', 'garcia marta', 1), ('garcia', 'garcia marta', 1), ('5550102', 'garcia marta', 1);
-             PRAGMA user_version = 4;",
+                 ('marta', 'garcia marta', 1), ('garcia', 'garcia marta', 1), ('5550102', 'garcia marta', 1);",
         )
         .unwrap();
     }

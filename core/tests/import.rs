@@ -357,23 +357,10 @@ fn the_chosen_file_is_held_by_token_until_it_is_imported() {
 fn a_version_8_database_is_upgraded_with_empty_external_ids() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let c = common::open_raw(&dir.path().join(glabella_core::db::DB_FILE));
-        for sql in [
-            include_str!("../migrations/0001_init.sql"),
-            include_str!("../migrations/0002_staff_audit.sql"),
-            include_str!("../migrations/0003_sessions_stock.sql"),
-            include_str!("../migrations/0004_library_handouts.sql"),
-            include_str!("../migrations/0005_handout_failures.sql"),
-            include_str!("../migrations/0006_search.sql"),
-            include_str!("../migrations/0007_backups.sql"),
-            include_str!("../migrations/0008_booking.sql"),
-        ] {
-            c.execute_batch(sql).unwrap();
-        }
+        let c = common::database_at_version(&dir.path().join(glabella_core::db::DB_FILE), 8);
         c.execute_batch(
             "INSERT INTO patients (given_name, family_name, date_of_birth, name_key, sort_key, created_at, updated_at)
-             VALUES ('Ann', 'Lee', '1980-01-01', 'ann lee', 'lee ann', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
-             PRAGMA user_version = 8;",
+             VALUES ('Ann', 'Lee', '1980-01-01', 'ann lee', 'lee ann', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');",
         )
         .unwrap();
     }

@@ -48,6 +48,21 @@ pub fn open_raw(path: &Path) -> Connection {
     conn
 }
 
+/// A database file at `path` as an older Glabella left it: the first `version`
+/// migrations of `core/migrations/` applied, and `user_version` saying so.
+pub fn database_at_version(path: &Path, version: usize) -> Connection {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= version, "only {} migrations in {}", files.len(), dir.display());
+    let conn = open_raw(path);
+    for file in &files[..version] {
+        conn.execute_batch(&std::fs::read_to_string(file).unwrap()).unwrap();
+    }
+    conn.pragma_update(None, "user_version", version as i64).unwrap();
+    conn
+}
+
 /// A valid patient with the given names and birth date.
 pub fn person(given: &str, family: &str, birth: &str) -> PatientDetails {
     PatientDetails {
