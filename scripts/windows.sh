@@ -3,8 +3,10 @@
 #   1. cross-compiles the core's tests for x86_64-pc-windows-gnu (MinGW-w64; SQLCipher
 #      with OpenSSL compiled in, see core/Cargo.toml) and runs every test binary under
 #      Wine, in a private Wine prefix under the target folder, headless;
-#   2. cross-builds the app (release) and packs the portable zip: glabella.exe with
-#      WebView2Loader.dll, in $CARGO_TARGET_DIR/windows/glabella-<version>-windows-x64.zip.
+#   2. cross-builds the app in the shipping profile (Cargo profile `dist`: LTO, one
+#      codegen unit; most of an hour here from cold) and packs the portable zip:
+#      glabella.exe with WebView2Loader.dll, in
+#      $CARGO_TARGET_DIR/windows/glabella-<version>-windows-x64.zip.
 # It prints each test binary's passed/failed counts and exits non-zero if any test fails
 # (or a binary does not start). The app's window is not run: Wine has no WebView2 (see
 # README, "Windows").
@@ -80,15 +82,15 @@ wineserver -k 2>/dev/null || true
 printf '%s\n' "${summary[@]}"
 echo "    ran in $((SECONDS - start)) s"
 
-echo "==> Cross-building the app (release) for $target"
+echo "==> Cross-building the app (profile dist) for $target"
 start=$SECONDS
 (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent)
-cargo build -p glabella --release --target "$target" --quiet
+cargo build -p glabella --profile dist --target "$target" --quiet
 echo "    built in $((SECONDS - start)) s"
-exe=$CARGO_TARGET_DIR/$target/release/glabella.exe
+exe=$CARGO_TARGET_DIR/$target/dist/glabella.exe
 # WebView2Loader.dll ships in the webview2-com-sys crate's source; its build script
 # copies the x64 one beside the exe.
-loader=$CARGO_TARGET_DIR/$target/release/WebView2Loader.dll
+loader=$CARGO_TARGET_DIR/$target/dist/WebView2Loader.dll
 [ -f "$loader" ] || { echo "WebView2Loader.dll is not beside glabella.exe ($loader)." >&2; exit 1; }
 version=$(grep -m1 '"version"' tauri.conf.json | cut -d'"' -f4)
 zip=$out/glabella-$version-windows-x64.zip
