@@ -94,7 +94,9 @@ fn book_ahead(conn: &Connection, injectors: &[i64], booked_by: i64, seed: u64, t
     let tomorrow = iso((today + Days::new(1)).and_time(NaiveTime::MIN));
     let ahead: bool =
         conn.query_row("SELECT EXISTS (SELECT 1 FROM appointments WHERE starts_at >= ?1)", [&tomorrow], |r| r.get(0))?;
-    if ahead || injectors.is_empty() {
+    let patients: i64 =
+        conn.query_row("SELECT COALESCE(MAX(id), 0) FROM patients WHERE archived_at IS NULL", [], |r| r.get(0))?;
+    if ahead || injectors.is_empty() || patients == 0 {
         return Ok(());
     }
     let mut rng = fastrand::Rng::with_seed(seed ^ 0xb00c);
@@ -108,8 +110,6 @@ fn book_ahead(conn: &Connection, injectors: &[i64], booked_by: i64, seed: u64, t
         .query_map(params![today.format("%Y-%m-%d").to_string(), horizon], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     due.reverse(); // popped soonest first
-    let patients: i64 =
-        conn.query_row("SELECT COALESCE(MAX(id), 0) FROM patients WHERE archived_at IS NULL", [], |r| r.get(0))?;
     let rooms: Vec<i64> = conn
         .prepare("SELECT id FROM rooms ORDER BY id")?
         .query_map([], |r| r.get(0))?
@@ -129,7 +129,7 @@ fn book_ahead(conn: &Connection, injectors: &[i64], booked_by: i64, seed: u64, t
             let Some((opens, closes)) = setup::working(conn, injector, day.weekday())? else { continue };
             let mut minute = opens;
             while minute + 30 <= closes {
-                let (patient, kind) = due.pop().unwrap_or_else(|| (rng.i64(1..=patients.max(1)), "neurotoxin".into()));
+                let (patient, kind) = due.pop().unwrap_or_else(|| (rng.i64(1..=patients), "neurotoxin".into()));
                 let kind = if rng.u8(0..100) < 10 { "review".to_string() } else { kind };
                 let minutes = match kind.as_str() {
                     "filler" => 45,

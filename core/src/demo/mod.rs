@@ -343,3 +343,24 @@ pub fn demo_injectors(conn: &Connection) -> Result<Vec<i64>> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A demo clinic may start with no patients and have them added after (the patient
+    /// bench does): its booking history then books no one rather than patients who do
+    /// not exist.
+    #[test]
+    fn a_demo_clinic_without_patients_has_nobody_booked() {
+        let dir = tempfile::tempdir().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let (set_up, _) = create_demo_clinic(dir.path(), 0, 1, today).expect("an empty demo clinic");
+        let booked: i64 = set_up
+            .clinic
+            .db()
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM appointments", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(booked, 0);
+    }
+}
