@@ -52,6 +52,26 @@ fn apostrophes_and_hyphens_are_forgiven() {
 }
 
 #[test]
+fn several_words_list_by_the_longest_word_then_by_name() {
+    let (_dir, db) = temp_db();
+    for (given, family) in [("Marta", "García"), ("Gabriel", "Martín"), ("Mario", "García"), ("Ana", "Garza")] {
+        register(&db, person(given, family, "1980-01-01"));
+    }
+    assert_eq!(search(&db, "garcia m"), vec!["Mario García", "Marta García"], "the Garcías by given name");
+    assert_eq!(search(&db, "m garcia"), search(&db, "garcia m"), "whatever the words' order");
+    assert_eq!(
+        search(&db, "mar ga"),
+        vec!["Mario García", "Marta García", "Gabriel Martín"],
+        "by the matching term of \"mar\": mario, marta, martin"
+    );
+    assert_eq!(
+        search(&db, "gar mar"),
+        vec!["Mario García", "Marta García"],
+        "of words of one length, by the first: garcia, then by name"
+    );
+}
+
+#[test]
 fn every_word_of_the_query_must_match() {
     let (_dir, db) = clinic();
     assert_eq!(search(&db, "mar nu"), vec!["María Núñez"]);

@@ -5,10 +5,10 @@
 //! matches first and then prefix matches, alphabetically: no table scan, no sort.
 //!
 //! A query of several words lists the patients in the order of one of its words, the
-//! one with the most matching terms (the "driver"): by that word's matching term, then
-//! by name. Its other words are checked on the `patient_name_terms` row just read,
-//! which carries all of the patient's name terms, so no word costs a lookup per row
-//! (see [`by_name_words`]).
+//! longest (the "driver", usually the one typed in full): by that word's matching term,
+//! then by name, so "garcia m" lists the Garcías by given name. Its other words are
+//! checked on the `patient_name_terms` row just read, which carries all of the
+//! patient's name terms, so no word costs a lookup per row (see [`by_name_words`]).
 
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
@@ -92,9 +92,9 @@ fn capped_match_count(conn: &Connection, token: &str) -> Result<i64> {
 /// matches drives, checked against the lists: sequential reads only. A token too common
 /// to list is checked by lookup; being common, it matches soon and the scan stops early.
 ///
-/// Several words that all have a letter are searched by [`by_name_words`] instead, which
-/// gives the same results in the same order with no lookup and no list; this remains
-/// the way of one word and of queries mixing words and digits.
+/// Several words that all have a letter are searched by [`by_name_words`] instead,
+/// with no lookup and no list; this remains the way of one word and of queries mixing
+/// words and digits.
 fn terms_query(
     conn: &Connection,
     mut tokens: Vec<String>,
@@ -173,8 +173,9 @@ fn first_patients(conn: &Connection, sql: &str, params: Vec<Value>) -> Result<Ve
     Ok(results)
 }
 
-/// Terms counted per word before deciding which word drives (see [`driver_and_rarest`]).
-const PROBE: i64 = 1_024;
+/// Rows of the driver's range read before [`by_name_words`] considers reading a rarer
+/// word's range instead: about 0.15 ms of reading.
+const DRIVER_BUDGET: usize = 1_000;
 
 /// How many terms start with `token`, counted up to `cap`.
 fn match_count_up_to(conn: &Connection, token: &str, cap: i64) -> Result<i64> {
@@ -184,108 +185,99 @@ fn match_count_up_to(conn: &Connection, token: &str, cap: i64) -> Result<i64> {
     Ok(stmt.query_row(rusqlite::params![token, prefix_end(token), cap], |r| r.get(0))?)
 }
 
-/// For `tokens` (sorted, no duplicates, at least two): the index of the driver, the
-/// token with the most matching terms counted up to [`LIST_MAX`] (ties: the longer,
-/// then the first), as [`terms_query`] chooses it; and the index and exact count of
-/// the token with the fewest matches, if it has fewer than [`LIST_MAX`]. `None` when
-/// some token matches nothing.
-///
-/// Counting is a scan of the token's range, so it is kept short. Of two words of
-/// different lengths, the longer is counted and the shorter only up to one more than
-/// it. Otherwise every token is first counted up to [`PROBE`]; if only one reaches it,
-/// that one drives. Only when several do are they counted further, the longest first
-/// and (of two) the next only up to one more than the first, which says which has more.
-fn driver_and_rarest(conn: &Connection, tokens: &[String]) -> Result<Option<(usize, Option<(usize, i64)>)>> {
-    driver_and_rarest_probing(conn, tokens, PROBE)
+/// The driver of several words (sorted, no duplicates): the longest, of equal lengths
+/// the first.
+fn driver_of(tokens: &[String]) -> usize {
+    (0..tokens.len()).max_by_key(|&i| (tokens[i].len(), Reverse(i))).expect("at least one token")
 }
 
-/// [`driver_and_rarest`] with the first count going up to `probe` (tests use small ones).
-fn driver_and_rarest_probing(
+/// Searches several name words (sorted, no duplicates, each with a letter): the
+/// patients with a term starting with every word, by the driver's ([`driver_of`])
+/// first matching term, then sort key, then id.
+///
+/// Each row of `patient_name_terms` carries the patient's name terms, so a word is
+/// checked on the row being read (`instr`), with no lookup and no list. The driver's
+/// range is read in order and the search stops at the [`SEARCH_LIMIT`]th patient, which
+/// words that often go together ("garcia m", "martin m") reach within a few hundred
+/// rows. Words that rarely go together ("mar zo") would read the whole range, so after
+/// [`DRIVER_BUDGET`] rows the other words are counted: if one has fewer terms than the
+/// scan still has to read ([`rarer_word`]), its range is read in full instead
+/// ([`by_rarest_word`]: at most [`LIST_MAX`] rows, however rarely the words occur
+/// together).
+fn by_name_words(conn: &Connection, tokens: Vec<String>, include_archived: bool) -> Result<Vec<PatientSummary>> {
+    by_name_words_within(conn, &tokens, include_archived, DRIVER_BUDGET)
+}
+
+/// [`by_name_words`] with the driver's scan reading `budget` rows before counting (tests
+/// use small ones).
+fn by_name_words_within(
     conn: &Connection,
     tokens: &[String],
-    probe: i64,
-) -> Result<Option<(usize, Option<(usize, i64)>)>> {
-    // Per token: its count, and whether it is exact (below the cap it was counted to).
-    let mut counts: Vec<(i64, bool)> = vec![(0, false); tokens.len()];
-    let mut by_length: Vec<usize> = (0..tokens.len()).collect();
-    by_length.sort_by_key(|&i| Reverse(tokens[i].len()));
-    if tokens.len() == 2 && tokens[by_length[1]].len() < tokens[by_length[0]].len() {
-        // Two words, one longer ("garcia m"): the longer is most likely the rarer, so it
-        // is counted first and the other only up to one more than it, which is all it
-        // takes to choose (no probe, which the longer word would pass anyway).
-        let (a, b) = (by_length[0], by_length[1]);
-        let na = match_count_up_to(conn, &tokens[a], LIST_MAX)?;
-        let cap = (na + 1).min(LIST_MAX);
-        let nb = if na == 0 { 0 } else { match_count_up_to(conn, &tokens[b], cap)? };
-        if nb == 0 {
-            return Ok(None);
+    include_archived: bool,
+    budget: usize,
+) -> Result<Vec<PatientSummary>> {
+    let driver = driver_of(tokens);
+    let others = spaced_others(tokens, driver);
+    let hit = vec!["instr(words, ?) > 0"; others.len()].join(" AND ");
+    let sql = format!(
+        "SELECT patient_id, {hit} FROM patient_name_terms WHERE term >= ? AND term < ? ORDER BY term, sort_key"
+    );
+    let d = &tokens[driver];
+    let mut params = others;
+    params.extend([Value::Text(d.clone()), Value::Text(prefix_end(d))]);
+    let mut fetch = conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM patients p WHERE p.id = ?1"))?;
+    let mut scan = conn.prepare_cached(&sql)?;
+    let mut rows = scan.query(params_from_iter(params))?;
+    let mut seen = HashSet::new();
+    let mut results = Vec::with_capacity(SEARCH_LIMIT);
+    let mut read = 0;
+    while let Some(row) = rows.next()? {
+        read += 1;
+        let id: i64 = row.get(0)?;
+        // A patient with two terms in the range ("Ann Annan") is listed at the first.
+        if row.get(1)? && seen.insert(id) {
+            let summary = fetch.query_row([id], summary_from_row)?;
+            if include_archived || !summary.archived {
+                results.push(summary);
+                if results.len() == SEARCH_LIMIT {
+                    break;
+                }
+            }
         }
-        counts[a] = (na, na < LIST_MAX);
-        counts[b] = (nb, nb < cap);
-        return Ok(Some(choose(tokens, &counts)));
-    }
-    for (i, t) in tokens.iter().enumerate() {
-        let n = match_count_up_to(conn, t, probe)?;
-        if n == 0 {
-            return Ok(None);
-        }
-        counts[i] = (n, n < probe);
-    }
-    let mut contenders: Vec<usize> = (0..tokens.len()).filter(|&i| !counts[i].1).collect();
-    if contenders.len() > 1 {
-        contenders.sort_by_key(|&i| (Reverse(tokens[i].len()), i));
-        if contenders.len() == 2 {
-            let (a, b) = (contenders[0], contenders[1]);
-            let na = match_count_up_to(conn, &tokens[a], LIST_MAX)?;
-            counts[a] = (na, na < LIST_MAX);
-            let cap = (na + 1).min(LIST_MAX);
-            let nb = match_count_up_to(conn, &tokens[b], cap)?;
-            // Reaching `cap` below LIST_MAX only says "more than a"; enough to choose.
-            counts[b] = (nb, nb < cap);
-        } else {
-            for &i in &contenders {
-                let n = match_count_up_to(conn, &tokens[i], LIST_MAX)?;
-                counts[i] = (n, n < LIST_MAX);
+        if read == budget {
+            if let Some(rarer) = rarer_word(conn, tokens, driver, (read, seen.len(), results.len()))? {
+                drop(rows);
+                return by_rarest_word(conn, tokens, driver, rarer, include_archived);
             }
         }
     }
-    Ok(Some(choose(tokens, &counts)))
+    Ok(results)
 }
 
-/// The driver and the rarest token from the tokens' `counts` (each with whether it is
-/// exact; an inexact one is at least that), as [`driver_and_rarest`] returns them.
-fn choose(tokens: &[String], counts: &[(i64, bool)]) -> (usize, Option<(usize, i64)>) {
-    // The driver as `terms_query` sorts: most matches (capped), then longest, then first.
-    let driver = (0..tokens.len())
-        .min_by_key(|&i| (Reverse(counts[i].0.min(LIST_MAX)), Reverse(tokens[i].len()), i))
-        .expect("at least one token");
-    let rarest = (0..tokens.len())
-        .filter(|&i| counts[i].1 && counts[i].0 < LIST_MAX)
-        .min_by_key(|&i| counts[i].0)
-        .map(|i| (i, counts[i].0));
-    (driver, rarest)
-}
-
-/// Searches several name words (sorted, no duplicates, each with a letter), with the
-/// same results in the same order as [`terms_query`] gives: patients with a term
-/// starting with every word, by the driver's matching term, then sort key, then id.
-///
-/// Each row of `patient_name_terms` carries the patient's name terms, so a word is
-/// checked on the row being read (`instr`), with no lookup and no list. Then:
-/// - when some word has fewer than [`LIST_MAX`] matches (a whole family name, three
-///   letters), its range alone is read, in full, keeping the rows that have the other
-///   words; the driver's order is rebuilt from the terms on those rows and only the
-///   first [`SEARCH_LIMIT`] patients are fetched. At most [`LIST_MAX`] rows are read,
-///   sequentially, however rarely the words occur together.
-/// - when every word is that common (a letter or two each), the driver's range is read
-///   in order and the scan stops at the [`SEARCH_LIMIT`]th patient; words that common
-///   occur together often, so that is soon.
-fn by_name_words(conn: &Connection, tokens: Vec<String>, include_archived: bool) -> Result<Vec<PatientSummary>> {
-    match driver_and_rarest(conn, &tokens)? {
-        None => Ok(Vec::new()),
-        Some((driver, Some((rarest, _)))) => by_rarest_word(conn, &tokens, driver, rarest, include_archived),
-        Some((driver, None)) => by_driver_word(conn, &tokens, driver, include_archived),
+/// After the driver's scan has read `read` rows and found `found` patients (some
+/// perhaps archived, `listed` kept): the word whose whole range is shorter than what
+/// the scan still has to read — its rows left, or fewer if the patients found so far
+/// say it will reach [`SEARCH_LIMIT`] sooner — if there is one (the shortest).
+fn rarer_word(
+    conn: &Connection,
+    tokens: &[String],
+    driver: usize,
+    (read, found, listed): (usize, usize, usize),
+) -> Result<Option<usize>> {
+    let read = read as i64;
+    let at_this_rate = match found {
+        0 => LIST_MAX,
+        _ => (((SEARCH_LIMIT - listed) * read as usize / found) as i64).min(LIST_MAX),
+    };
+    let mut cap = match_count_up_to(conn, &tokens[driver], read + at_this_rate)? - read;
+    let mut rarest = None;
+    for i in (0..tokens.len()).filter(|&i| i != driver) {
+        let n = match_count_up_to(conn, &tokens[i], cap)?;
+        if n < cap {
+            (rarest, cap) = (Some(i), n);
+        }
     }
+    Ok(rarest)
 }
 
 /// `" word"`, which `words` holds exactly when one of its terms starts with `word`.
@@ -296,28 +288,6 @@ fn spaced(t: &str) -> Value {
 /// The tokens but the one at `except`, as `instr` parameters.
 fn spaced_others(tokens: &[String], except: usize) -> Vec<Value> {
     tokens.iter().enumerate().filter(|&(i, _)| i != except).map(|(_, t)| spaced(t)).collect()
-}
-
-/// Every word common: the driver's range in order, the other words checked on each
-/// row, stopping at the [`SEARCH_LIMIT`]th patient.
-fn by_driver_word(
-    conn: &Connection,
-    tokens: &[String],
-    driver: usize,
-    include_archived: bool,
-) -> Result<Vec<PatientSummary>> {
-    let others = spaced_others(tokens, driver);
-    let checks = "AND instr(t.words, ?) > 0 ".repeat(others.len());
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM patient_name_terms t JOIN patients p ON p.id = t.patient_id
-         WHERE t.term >= ? AND t.term < ? AND ({} OR p.archived_at IS NULL) {checks}
-         ORDER BY t.term, t.sort_key",
-        include_archived as i32
-    );
-    let d = &tokens[driver];
-    let mut params = vec![Value::Text(d.clone()), Value::Text(prefix_end(d))];
-    params.extend(others);
-    first_patients(conn, &sql, params)
 }
 
 /// The range of the word at `scanned` read in full, keeping the rows with every other
@@ -413,14 +383,16 @@ mod tests {
         );
     }
 
-    /// The several-word ways find what the general way finds, in its order: both scans
-    /// (whichever word is scanned in full), with any first count, for words drawn from
-    /// the patients' own names, preferred names and apostrophe names included, with and
-    /// without archived patients.
+    /// Several words find every patient with a term starting with each of them, by the
+    /// longest word's first matching term, then name, then id — as worked out here from
+    /// the patients' own rows, for words drawn from their names (preferred and apostrophe
+    /// names included, after edits, with and without archived patients): scanning the
+    /// driver with any budget, and reading any word's range in full.
     #[test]
-    fn several_words_find_what_the_general_search_finds() {
+    fn several_words_find_every_patient_with_all_of_them_in_the_longest_words_order() {
         use crate::auth::Role;
-        use crate::patients::{archive_patient, register_patient, PatientDetails};
+        use crate::patients::{archive_patient, register_patient, unarchive_patient, update_patient, PatientDetails};
+        use crate::text::name_terms;
         use chrono::NaiveDate;
 
         let dir = tempfile::tempdir().unwrap();
@@ -451,21 +423,58 @@ mod tests {
         for id in (1..2_000).step_by(29) {
             db.write(|tx| archive_patient(tx, &desk, id)).unwrap();
         }
-        let names: Vec<Vec<String>> = db
+        for id in (1..2_000).step_by(58) {
+            db.write(|tx| unarchive_patient(tx, &desk, id)).unwrap();
+        }
+        for id in (5..2_000).step_by(37) {
+            let mut d = db.read(|c| crate::patients::get_patient(c, &desk, id)).unwrap().details;
+            d.family_name = format!("{} Marsh", d.family_name);
+            db.write(|tx| update_patient(tx, &desk, id, &d, today)).unwrap();
+        }
+        // Every patient: the summary, the sort key and the name terms.
+        let patients: Vec<(PatientSummary, String, Vec<String>)> = db
             .read(|c| {
-                let mut stmt =
-                    c.prepare("SELECT given_name || ' ' || family_name || ' ' || preferred_name FROM patients")?;
-                let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-                Ok(rows.map(|n| n.map(|n| crate::text::name_terms(&n))).collect::<rusqlite::Result<_>>()?)
+                let mut stmt = c.prepare(&format!(
+                    "SELECT {SUMMARY_COLUMNS}, p.sort_key, p.given_name || ' ' || p.family_name || ' ' || p.preferred_name
+                     FROM patients p"
+                ))?;
+                let rows = stmt.query_map([], |r| Ok((summary_from_row(r)?, r.get(7)?, name_terms(&r.get::<_, String>(8)?))))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
             })
             .unwrap();
+        let expected = |tokens: &[String], archived: bool| -> Vec<PatientSummary> {
+            let d = &tokens[driver_of(tokens)];
+            let mut found: Vec<(&String, &String, i64, &PatientSummary)> = patients
+                .iter()
+                .filter(|(p, _, terms)| {
+                    (archived || !p.archived) && tokens.iter().all(|t| terms.iter().any(|w| w.starts_with(t.as_str())))
+                })
+                .map(|(p, sort, terms)| {
+                    (terms.iter().filter(|w| w.starts_with(d.as_str())).min().unwrap(), sort, p.id, p)
+                })
+                .collect();
+            found.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+            found.into_iter().take(SEARCH_LIMIT).map(|(.., p)| p.clone()).collect()
+        };
         let mut rng = fastrand::Rng::with_seed(3);
-        let mut queries: Vec<String> =
-            ["o bri", "shay o", "brien sean", "m a", "ma mar", "ann ann", "annie a", "jose garcia mar", "a e i"]
-                .map(String::from)
-                .to_vec();
+        let mut queries: Vec<String> = [
+            "o bri",
+            "shay o",
+            "brien sean",
+            "m a",
+            "ma mar",
+            "ann ann",
+            "annie a",
+            "jose garcia mar",
+            "a e i",
+            "marsh a",
+            "mar marsh",
+            "a marsh",
+        ]
+        .map(String::from)
+        .to_vec();
         for _ in 0..150 {
-            let terms = &names[rng.usize(..names.len())];
+            let terms = &patients[rng.usize(..patients.len())].2;
             let n = rng.usize(2..=3);
             let q: Vec<String> = (0..n)
                 .map(|_| {
@@ -475,10 +484,9 @@ mod tests {
                 .collect();
             queries.push(q.join(" "));
             // And words of two different patients, which mostly find no one.
-            let other = &names[rng.usize(..names.len())];
+            let other = &patients[rng.usize(..patients.len())].2;
             queries.push(format!("{} {}", &q[0], &other[0][..rng.usize(1..=other[0].len())]));
         }
-        let ids = |r: Vec<PatientSummary>| r.into_iter().map(|p| p.id).collect::<Vec<_>>();
         let mut compared = 0;
         db.read(|c| {
             for q in &queries {
@@ -489,22 +497,14 @@ mod tests {
                     continue;
                 }
                 for archived in [false, true] {
-                    let expected = ids(by_any_terms(c, tokens.clone(), archived)?);
-                    assert_eq!(ids(search_patients(c, &desk, q, archived)?), expected, "{q}");
-                    for probe in [1, 2, 20, 150, PROBE] {
-                        let Some((driver, rarest)) = driver_and_rarest_probing(c, &tokens, probe)? else {
-                            assert!(expected.is_empty(), "{q}");
-                            continue;
-                        };
-                        let (_, bounds) = terms_query(c, tokens.clone(), archived)?.unwrap();
-                        assert_eq!(bounds[0], Value::Text(tokens[driver].clone()), "the same driver for {q}");
-                        if let Some((i, n)) = rarest {
-                            assert_eq!(n, match_count_up_to(c, &tokens[i], LIST_MAX)?, "{q}");
-                        }
-                        assert_eq!(ids(by_driver_word(c, &tokens, driver, archived)?), expected, "{q}");
-                        for scanned in 0..tokens.len() {
-                            assert_eq!(ids(by_rarest_word(c, &tokens, driver, scanned, archived)?), expected, "{q}");
-                        }
+                    let expected = expected(&tokens, archived);
+                    assert_eq!(search_patients(c, &desk, q, archived)?, expected, "{q}");
+                    for budget in [1, 3, 40, 400] {
+                        assert_eq!(by_name_words_within(c, &tokens, archived, budget)?, expected, "{q}, {budget}");
+                    }
+                    let driver = driver_of(&tokens);
+                    for scanned in 0..tokens.len() {
+                        assert_eq!(by_rarest_word(c, &tokens, driver, scanned, archived)?, expected, "{q}");
                     }
                     compared += usize::from(!expected.is_empty());
                 }
