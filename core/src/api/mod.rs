@@ -21,6 +21,7 @@ pub mod handouts;
 pub mod imports;
 pub mod library;
 pub mod notices;
+pub mod office;
 pub mod patients;
 pub mod sessions;
 pub mod settings;
