@@ -25,6 +25,16 @@ if cargo tree -p glabella-core -e normal --prefix none | grep -E '^(tauri|wry|we
   exit 1
 fi
 
+echo "==> The clinic server must not depend on Tauri, and TLS uses ring only"
+if cargo tree -p glabella-server -e normal --prefix none | grep -E '^(tauri|wry|webkit2gtk) '; then
+  echo "glabella-server depends on Tauri or WebKit; it must not." >&2
+  exit 1
+fi
+if cargo tree --workspace -e normal --prefix none | grep -E '^aws-lc'; then
+  echo "aws-lc is in the build: rustls must use ring (it cross-builds to Windows here)." >&2
+  exit 1
+fi
+
 echo "==> Rust tests (core on temp databases; shell; generated bindings up to date)"
 cargo test --workspace --features glabella/e2e
 

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod backups;
 pub mod booking;
 pub mod calls;
+pub mod dispatch;
 pub mod export;
 pub mod handouts;
 pub mod imports;

@@ -28,7 +28,7 @@ use crate::backup::{self, bundle, restore};
 use crate::clinic::Clinic;
 use crate::clock::{Clock, SystemClock};
 use crate::db::keys::KdfParams;
-use crate::db::{lock_folder, FolderLock, KeyFile, RecoveryKey};
+use crate::db::{lock_folder, ChangeHook, FolderLock, KeyFile, RecoveryKey};
 use crate::files::SaveDialog;
 use crate::printing::{self, Printer, SPOOL_DIR};
 use crate::{Error, Result};
@@ -41,6 +41,8 @@ pub struct Office {
     /// Set by tests: the idle lock in place of the clinic's setting.
     idle_override: Option<Duration>,
     printer: Printer,
+    /// Told what each committed write changed (the clinic server's live screens).
+    changes: Option<ChangeHook>,
     /// The clinic folder's lock, once taken.
     lock: Mutex<Option<Arc<FolderLock>>>,
     /// Held while the clinic opens or closes, so that only one [`Clinic`] is ever open.
@@ -78,6 +80,7 @@ impl Office {
             kdf: KdfParams::RECOMMENDED,
             idle_override: None,
             printer: Printer::default(),
+            changes: None,
             lock: Mutex::new(None),
             opening: Mutex::new(()),
             inner: Mutex::new(Inner::default()),
@@ -107,6 +110,13 @@ impl Office {
     /// The same office locking its desks after `idle` whatever the clinic's setting says.
     pub fn with_idle_lock(mut self, idle: Option<Duration>) -> Office {
         self.idle_override = idle;
+        self
+    }
+
+    /// The same office telling `hook` what each committed write changed, whenever the
+    /// clinic is open (the clinic server pushes it to every workstation).
+    pub fn with_changes(mut self, hook: ChangeHook) -> Office {
+        self.changes = Some(hook);
         self
     }
 
@@ -160,6 +170,9 @@ impl Office {
     fn keep_open(&self, clinic: Clinic) -> (Arc<Clinic>, u64) {
         clinic.set_clock(self.clock.clone());
         clinic.set_printer(self.printer.clone());
+        if let Some(hook) = &self.changes {
+            clinic.db().notify_changes(hook.clone());
+        }
         let clinic = Arc::new(clinic);
         let mut inner = self.inner();
         inner.clinic = Some(clinic.clone());

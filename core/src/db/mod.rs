@@ -30,7 +30,7 @@ mod plaintext;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -53,7 +53,24 @@ pub struct Db {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// Told what each committed write changed, when someone listens (the clinic server).
+    on_commit: OnceLock<ChangeHook>,
 }
+
+/// One thing a committed write changed, as its audit entry names it: no patient details.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    /// What kind of record, e.g. `patient`, `appointment`, `session`.
+    pub entity: String,
+    /// Which one (the record's id as text).
+    pub id: String,
+    /// What happened, e.g. `patient.create`.
+    pub action: String,
+}
+
+/// Called after each committed write with what it changed (never empty).
+pub type ChangeHook = Arc<dyn Fn(&[Change]) + Send + Sync>;
 
 /// Read connections beside the writer: a recall export or a long audit query on one
 /// leaves another for the search box. Each has its own page cache, so the count is
@@ -98,6 +115,7 @@ impl Db {
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
+            on_commit: OnceLock::new(),
         })
     }
 
@@ -129,10 +147,46 @@ impl Db {
     pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let hook = self.on_commit.get();
+        let before = match hook {
+            Some(_) => Some(last_audit_id(&tx)?),
+            None => None,
+        };
         let value = f(&tx)?; // dropping `tx` on the error path rolls back
+        let changes = match before {
+            Some(before) => changes_since(&tx, before)?,
+            None => Vec::new(),
+        };
         tx.commit()?;
+        drop(conn);
+        if let (Some(hook), false) = (hook, changes.is_empty()) {
+            hook(&changes);
+        }
         Ok(value)
     }
+
+    /// From now on, `hook` hears of every committed write's changes (set once; later
+    /// calls are ignored). The desktop app sets none and pays nothing.
+    pub fn notify_changes(&self, hook: ChangeHook) {
+        let _ = self.on_commit.set(hook);
+    }
+}
+
+fn last_audit_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?)
+}
+
+/// The records the audit entries after `id` changed: views, exports, sign-ins and
+/// printed lists change nothing another screen shows, so they are left out.
+fn changes_since(conn: &Connection, id: i64) -> Result<Vec<Change>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT entity, entity_id, action FROM audit_log WHERE id > ?1 AND entity <> '' \
+         AND action NOT LIKE '%.view' AND action NOT LIKE '%.export' \
+         AND action NOT IN ('login', 'login.failed', 'logout', 'daysheet.print', 'recall.lookup', \
+                            'emergency.access', 'backup.create') ORDER BY id",
+    )?;
+    let rows = stmt.query_map([id], |r| Ok(Change { entity: r.get(0)?, id: r.get(1)?, action: r.get(2)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A connection for the app: unlocked, checked against a newer schema, and set up

@@ -1,0 +1,187 @@
+//! Two workstations against one clinic server on 127.0.0.1, with the clinic's own
+//! authority: pairing, mutual TLS, a sign-in per device, a patient registered at one
+//! workstation found at the other (which also hears of it), a call sent twice run
+//! once, and workstations the server does not know getting nothing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use glabella_core::api::office::Office;
+use glabella_core::api::signin::Desk;
+use glabella_core::auth::settings::ClinicSettings;
+use glabella_core::auth::users::NewUser;
+use glabella_core::auth::Role;
+use glabella_core::db::keys::KdfParams;
+use glabella_core::db::Change;
+use glabella_core::patients::PatientDetails;
+use glabella_server::client::{pair, Identity, Link, LinkError};
+use glabella_server::serve::Server;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+
+/// A clinic set up in a temp folder with the owner (an administrator), closed again,
+/// as the server finds it after a restart: the database locked until someone signs in.
+fn clinic() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::new(dir.path()).with_kdf(KdfParams::INSECURE_FAST);
+    let settings = ClinicSettings {
+        clinic_name: "Two Rooms Clinic".into(),
+        clinic_address: String::new(),
+        clinic_phone: "555 0100".into(),
+        idle_lock_minutes: 10,
+        time_zone: "Europe/London".into(),
+        date_format: Default::default(),
+        time_format: Default::default(),
+    };
+    let owner = NewUser {
+        username: "owner".into(),
+        display_name: "Olive Owner".into(),
+        role: Role::Admin,
+        password: "owner password".into(),
+    };
+    desk.setup_clinic(&settings, &owner).unwrap();
+    desk.sign_out().unwrap();
+    drop(desk);
+    dir
+}
+
+/// The server on a free port of 127.0.0.1, serving until the test's runtime ends.
+async fn start(dir: &std::path::Path) -> (Arc<Server>, String) {
+    let server = Server::open(Office::new(dir).with_kdf(KdfParams::INSECURE_FAST)).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    tokio::spawn(server.clone().serve(listener));
+    (server, address)
+}
+
+async fn paired(server: &Server, address: &str, name: &str) -> (Identity, Link) {
+    let identity = pair(address, &server.pairing_code().unwrap(), name).await.unwrap();
+    let link = Link::connect(address, &identity).await.unwrap();
+    (identity, link)
+}
+
+fn code(result: Result<Value, LinkError>) -> String {
+    match result {
+        Err(LinkError::Remote(e)) => e.code,
+        other => panic!("expected an operation's error, got {other:?}"),
+    }
+}
+
+/// The arguments of `patients::register_patient` for a new patient.
+fn registration(given: &str, family: &str, date_of_birth: &str) -> Value {
+    let details = PatientDetails {
+        given_name: given.into(),
+        family_name: family.into(),
+        date_of_birth: date_of_birth.into(),
+        ..Default::default()
+    };
+    json!({ "details": details, "registerAnyway": false })
+}
+
+/// The next news of a change to a patient, waiting at most 5 seconds.
+async fn patient_news(news: &mut tokio::sync::broadcast::Receiver<Vec<Change>>) -> Change {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let changes = news.recv().await.unwrap();
+            if let Some(change) = changes.into_iter().find(|c| c.entity == "patient") {
+                return change;
+            }
+        }
+    })
+    .await
+    .expect("no news of the patient within 5 seconds")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patient_registered_at_the_desk_is_found_in_the_treatment_room() {
+    let dir = clinic();
+    let (server, address) = start(dir.path()).await;
+    let (_, room) = paired(&server, &address, "Treatment room 1").await;
+    let (_, front) = paired(&server, &address, "Front desk").await;
+    assert_eq!(server.devices().list().len(), 2);
+
+    // Nobody is signed in at either workstation yet, and the database is still locked.
+    assert_eq!(
+        code(front.call("patients::search_patients", json!({"query": "lee", "includeArchived": false})).await),
+        "auth.required"
+    );
+
+    // The owner signs in from the treatment room (this unlocks the database) and adds a receptionist.
+    room.call("signin::sign_in", json!({"username": "owner", "password": "owner password"})).await.unwrap();
+    let rita = json!({"user": {"username": "rita", "displayName": "Rita Reception", "role": "receptionist", "password": "reception password"}});
+    room.call("users::create_user", rita).await.unwrap();
+
+    // The front desk is still nobody: a sign-in belongs to its workstation.
+    assert_eq!(
+        code(front.call("patients::search_patients", json!({"query": "lee", "includeArchived": false})).await),
+        "auth.required"
+    );
+    let rita =
+        front.call("signin::sign_in", json!({"username": "rita", "password": "reception password"})).await.unwrap();
+    assert_eq!(rita["role"], "receptionist");
+
+    // A workstation cannot name its own role: an unknown argument is refused.
+    let sneaky = json!({"query": "lee", "includeArchived": false, "role": "admin"});
+    assert_eq!(code(front.call("patients::search_patients", sneaky).await), "validation");
+
+    let mut news = room.changes();
+    let ann = front.call("patients::register_patient", registration("Ann", "Lee", "1980-01-01")).await.unwrap();
+    let found =
+        room.call("patients::search_patients", json!({"query": "lee", "includeArchived": false})).await.unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["id"], ann["id"]);
+    assert_eq!(found[0]["givenName"], "Ann");
+    let change = patient_news(&mut news).await;
+    assert_eq!((change.id.as_str(), change.action.as_str()), (ann["id"].to_string().as_str(), "patient.create"));
+
+    // The same call sent twice (an answer lost on the way) registers once.
+    let bea = registration("Bea", "Moss", "1990-02-02");
+    let first = front.call_as("call-7", "patients::register_patient", bea.clone()).await;
+    let again = front.call_as("call-7", "patients::register_patient", bea).await;
+    assert_eq!(first, again);
+    assert!(first.is_ok(), "{first:?}");
+    let found =
+        room.call("patients::search_patients", json!({"query": "moss", "includeArchived": false})).await.unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+
+    // The receptionist's role is decided on the server: no clinical notes for her.
+    let session = front.call("sessions::open_session", json!({"id": 1})).await;
+    assert_eq!(code(session), "auth.forbidden");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workstations_the_server_does_not_know_get_nothing() {
+    let dir = clinic();
+    let (server, address) = start(dir.path()).await;
+
+    // A wrong secret, and a code made by another clinic's server.
+    let code = server.pairing_code().unwrap();
+    let wrong = format!("ZZZZZZZZ{}", &code.replace('-', "")[8..]);
+    assert!(matches!(pair(&address, &wrong, "Laptop").await, Err(LinkError::Refused(_))));
+    let other = clinic();
+    let other_code = Server::open(Office::new(other.path())).unwrap().pairing_code().unwrap();
+    let refused = pair(&address, &other_code, "Laptop").await.unwrap_err();
+    assert!(matches!(&refused, LinkError::Refused(m) if m.contains("not the one")), "{refused:?}");
+
+    // A certificate the clinic's authority did not sign.
+    let (stranger, _) = paired_elsewhere().await;
+    assert!(matches!(Link::connect(&address, &stranger).await, Err(LinkError::Refused(_))));
+
+    // A device that was paired, then revoked: its open connection closes, and it cannot come back.
+    let (identity, link) = paired(&server, &address, "Old laptop").await;
+    link.call("signin::app_status", Value::Null).await.unwrap();
+    let id = server.devices().list()[0].id.clone();
+    assert!(server.devices().revoke(&id, chrono::Utc::now()).unwrap());
+    let after =
+        tokio::time::timeout(Duration::from_secs(5), link.call("signin::app_status", Value::Null)).await.unwrap();
+    assert!(matches!(after, Err(LinkError::Network(_))), "{after:?}");
+    assert!(matches!(Link::connect(&address, &identity).await, Err(LinkError::Refused(_))));
+}
+
+/// A workstation paired with another clinic's server.
+async fn paired_elsewhere() -> (Identity, tempfile::TempDir) {
+    let dir = clinic();
+    let (server, address) = start(dir.path()).await;
+    let identity = pair(&address, &server.pairing_code().unwrap(), "Elsewhere").await.unwrap();
+    (identity, dir)
+}
