@@ -3,80 +3,16 @@
 //! workstation found at the other (which also hears of it), a call sent twice run
 //! once, and workstations the server does not know getting nothing.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
+use common::{clinic, code, paired, registration, sign_in_owner, start};
 use glabella_core::api::office::Office;
-use glabella_core::api::signin::Desk;
-use glabella_core::auth::settings::ClinicSettings;
-use glabella_core::auth::users::NewUser;
-use glabella_core::auth::Role;
-use glabella_core::db::keys::KdfParams;
 use glabella_core::db::Change;
-use glabella_core::patients::PatientDetails;
 use glabella_server::client::{pair, Identity, Link, LinkError};
 use glabella_server::serve::Server;
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
-
-/// A clinic set up in a temp folder with the owner (an administrator), closed again,
-/// as the server finds it after a restart: the database locked until someone signs in.
-fn clinic() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::new(dir.path()).with_kdf(KdfParams::INSECURE_FAST);
-    let settings = ClinicSettings {
-        clinic_name: "Two Rooms Clinic".into(),
-        clinic_address: String::new(),
-        clinic_phone: "555 0100".into(),
-        idle_lock_minutes: 10,
-        time_zone: "Europe/London".into(),
-        date_format: Default::default(),
-        time_format: Default::default(),
-    };
-    let owner = NewUser {
-        username: "owner".into(),
-        display_name: "Olive Owner".into(),
-        role: Role::Admin,
-        password: "owner password".into(),
-    };
-    desk.setup_clinic(&settings, &owner).unwrap();
-    desk.sign_out().unwrap();
-    drop(desk);
-    dir
-}
-
-/// The server on a free port of 127.0.0.1, serving until the test's runtime ends.
-async fn start(dir: &std::path::Path) -> (Arc<Server>, String) {
-    let server = Server::open(Office::new(dir).with_kdf(KdfParams::INSECURE_FAST)).unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    tokio::spawn(server.clone().serve(listener));
-    (server, address)
-}
-
-async fn paired(server: &Server, address: &str, name: &str) -> (Identity, Link) {
-    let identity = pair(address, &server.pairing_code().unwrap(), name).await.unwrap();
-    let link = Link::connect(address, &identity).await.unwrap();
-    (identity, link)
-}
-
-fn code(result: Result<Value, LinkError>) -> String {
-    match result {
-        Err(LinkError::Remote(e)) => e.code,
-        other => panic!("expected an operation's error, got {other:?}"),
-    }
-}
-
-/// The arguments of `patients::register_patient` for a new patient.
-fn registration(given: &str, family: &str, date_of_birth: &str) -> Value {
-    let details = PatientDetails {
-        given_name: given.into(),
-        family_name: family.into(),
-        date_of_birth: date_of_birth.into(),
-        ..Default::default()
-    };
-    json!({ "details": details, "registerAnyway": false })
-}
 
 /// The next news of a change to a patient, waiting at most 5 seconds.
 async fn patient_news(news: &mut tokio::sync::broadcast::Receiver<Vec<Change>>) -> Change {
@@ -107,7 +43,7 @@ async fn a_patient_registered_at_the_desk_is_found_in_the_treatment_room() {
     );
 
     // The owner signs in from the treatment room (this unlocks the database) and adds a receptionist.
-    room.call("signin::sign_in", json!({"username": "owner", "password": "owner password"})).await.unwrap();
+    sign_in_owner(&room).await;
     let rita = json!({"user": {"username": "rita", "displayName": "Rita Reception", "role": "receptionist", "password": "reception password"}});
     room.call("users::create_user", rita).await.unwrap();
 
