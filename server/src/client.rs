@@ -1,19 +1,23 @@
 //! A workstation's side: pairing with a code, then one WebSocket in mutual TLS that
 //! carries its calls (each with its own id, answered in any order) and the server's
-//! news of what changed.
+//! news of what changed, reconnecting by itself when the connection is lost.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use glabella_core::db::Change;
 use rustls::pki_types::ServerName;
+use rustls::ClientConfig;
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::net::TcpStream;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
 
 use crate::devices::read_pairing_code;
 use crate::tls::{pairing_config, workstation_config};
@@ -93,68 +97,46 @@ pub async fn pair(address: &str, code: &str, name: &str) -> Result<Identity, Lin
     }
 }
 
-type Pending = HashMap<String, oneshot::Sender<Outcome>>;
+/// A call waiting for its answer: sent again, with its id, after a reconnection.
+type Pending = HashMap<String, (ToServer, oneshot::Sender<Outcome>)>;
 
-/// A connected workstation: calls go out on one WebSocket and come back by id.
+/// How often a connected workstation shows it is there, and how long a silent server
+/// (hung, or the cable pulled) may stay silent before the link counts as lost.
+const HEARTBEAT: Duration = Duration::from_secs(2);
+const SILENCE: Duration = Duration::from_secs(6);
+
+/// The longest wait between two tries to reconnect.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+type Socket = WebSocketStream<TlsStream<TcpStream>>;
+
+/// A paired workstation's connection to the server. Calls go out on one WebSocket
+/// and come back by id, in any order. If the connection is lost it reconnects by
+/// itself, and calls not yet answered wait and are sent again with the same ids, so
+/// the server answers them without running any twice.
 pub struct Link {
     calls: mpsc::UnboundedSender<(ToServer, oneshot::Sender<Outcome>)>,
     changes: broadcast::Sender<Vec<Change>>,
+    connected: watch::Receiver<bool>,
 }
 
 impl Link {
-    /// Connects to the server at `address` as the paired device `identity`.
+    /// Connects to the server at `address` as the paired device `identity` (refused if
+    /// the server does not know it), and stays connected from then on.
     pub async fn connect(address: &str, identity: &Identity) -> Result<Link, LinkError> {
         let config = workstation_config(&identity.authority, &identity.certificate, &identity.key).map_err(network)?;
-        let tcp = TcpStream::connect(address).await.map_err(network)?;
-        let _ = tcp.set_nodelay(true);
-        let name = ServerName::try_from(SERVER_NAME).map_err(network)?;
-        let refused = |e: &dyn std::fmt::Display| {
-            LinkError::Refused(format!("The clinic server refused this workstation ({e})."))
-        };
-        let tls = TlsConnector::from(Arc::new(config)).connect(name, tcp).await.map_err(|e| refused(&e))?;
-        // In TLS 1.3 the server judges the device's certificate after the handshake:
-        // a refusal shows as the WebSocket's upgrade failing.
-        let (mut ws, _) = tokio_tungstenite::client_async(format!("wss://{SERVER_NAME}/v1/ws"), tls)
-            .await
-            .map_err(|e| refused(&e))?;
-        let (calls, mut outgoing) = mpsc::unbounded_channel::<(ToServer, oneshot::Sender<Outcome>)>();
+        let config = Arc::new(config);
+        let socket = open(address, &config).await?;
+        let (calls, outgoing) = mpsc::unbounded_channel();
         let (changes, _) = broadcast::channel(1024);
-        let told = changes.clone();
-        tokio::spawn(async move {
-            let mut pending = Pending::new();
-            loop {
-                tokio::select! {
-                    frame = ws.next() => match frame {
-                        Some(Ok(Message::Text(text))) => match serde_json::from_str::<ToWorkstation>(&text) {
-                            Ok(ToWorkstation::Result { id, outcome }) => {
-                                if let Some(reply) = pending.remove(&id) {
-                                    let _ = reply.send(outcome);
-                                }
-                            }
-                            Ok(ToWorkstation::Changed { changes }) => {
-                                let _ = told.send(changes);
-                            }
-                            Err(_) => {}
-                        },
-                        Some(Ok(_)) => {}
-                        Some(Err(_)) | None => return, // pending calls hear that the link is gone
-                    },
-                    call = outgoing.recv() => {
-                        let Some((call, reply)) = call else { return };
-                        let ToServer::Call { id, .. } = &call;
-                        pending.insert(id.clone(), reply);
-                        let Ok(text) = serde_json::to_string(&call) else { continue };
-                        if ws.send(Message::text(text)).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        Ok(Link { calls, changes })
+        let (state, connected) = watch::channel(true);
+        let task = LinkTask { address: address.to_string(), config, changes: changes.clone(), state, outgoing };
+        tokio::spawn(task.run(socket));
+        Ok(Link { calls, changes, connected })
     }
 
     /// Runs `op` with `args` on the server, as the person signed in at this workstation.
+    /// While the connection is lost, the call waits for it to come back.
     pub async fn call(&self, op: &str, args: Value) -> Result<Value, LinkError> {
         self.call_as(&new_call_id(), op, args).await
     }
@@ -164,8 +146,8 @@ impl Link {
     pub async fn call_as(&self, id: &str, op: &str, args: Value) -> Result<Value, LinkError> {
         let (reply, answer) = oneshot::channel();
         let call = ToServer::Call { id: id.to_string(), op: op.to_string(), args };
-        self.calls.send((call, reply)).map_err(|_| network("the connection was lost"))?;
-        match answer.await.map_err(|_| network("the connection was lost before the answer"))? {
+        self.calls.send((call, reply)).map_err(|_| network("the link is closed"))?;
+        match answer.await.map_err(|_| network("the link is closed"))? {
             Outcome::Ok(value) => Ok(value),
             Outcome::Err(error) => Err(LinkError::Remote(serde_json::from_value(error).map_err(network)?)),
         }
@@ -175,6 +157,131 @@ impl Link {
     pub fn changes(&self) -> broadcast::Receiver<Vec<Change>> {
         self.changes.subscribe()
     }
+
+    /// Whether the link is connected now; it changes as the connection is lost and found.
+    pub fn connected(&self) -> watch::Receiver<bool> {
+        self.connected.clone()
+    }
+}
+
+/// TLS, then the WebSocket, to the server's name at `address`.
+async fn open(address: &str, config: &Arc<ClientConfig>) -> Result<Socket, LinkError> {
+    let tcp = TcpStream::connect(address).await.map_err(network)?;
+    let _ = tcp.set_nodelay(true);
+    let name = ServerName::try_from(SERVER_NAME).map_err(network)?;
+    let refused =
+        |e: &dyn std::fmt::Display| LinkError::Refused(format!("The clinic server refused this workstation ({e})."));
+    let tls = TlsConnector::from(config.clone()).connect(name, tcp).await.map_err(|e| refused(&e))?;
+    // In TLS 1.3 the server judges the device's certificate after the handshake: a
+    // refusal shows as the WebSocket's upgrade failing.
+    let (socket, _) =
+        tokio_tungstenite::client_async(format!("wss://{SERVER_NAME}/v1/ws"), tls).await.map_err(|e| refused(&e))?;
+    Ok(socket)
+}
+
+/// The task behind a [`Link`]: it owns the socket and the calls waiting for answers.
+struct LinkTask {
+    address: String,
+    config: Arc<ClientConfig>,
+    changes: broadcast::Sender<Vec<Change>>,
+    state: watch::Sender<bool>,
+    outgoing: mpsc::UnboundedReceiver<(ToServer, oneshot::Sender<Outcome>)>,
+}
+
+impl LinkTask {
+    async fn run(mut self, first: Socket) {
+        let mut pending = Pending::new();
+        let mut socket = first;
+        loop {
+            // Ends when the connection is lost (or the link is dropped: then return).
+            if !self.serve(&mut socket, &mut pending).await {
+                return;
+            }
+            self.state.send_replace(false);
+            let Some(again) = self.reconnect(&mut pending).await else { return };
+            socket = again;
+            self.state.send_replace(true);
+        }
+    }
+
+    /// Carries calls and answers until the connection is lost (`true`) or the link is
+    /// dropped (`false`). Calls still pending are sent first (after a reconnection).
+    async fn serve(&mut self, socket: &mut Socket, pending: &mut Pending) -> bool {
+        for (call, _) in pending.values() {
+            if send(socket, call).await.is_err() {
+                return true;
+            }
+        }
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        let mut heard = Instant::now();
+        loop {
+            tokio::select! {
+                frame = socket.next() => {
+                    heard = Instant::now();
+                    match frame {
+                        Some(Ok(Message::Text(text))) => match serde_json::from_str::<ToWorkstation>(&text) {
+                            Ok(ToWorkstation::Result { id, outcome }) => {
+                                if let Some((_, reply)) = pending.remove(&id) {
+                                    let _ = reply.send(outcome);
+                                }
+                            }
+                            Ok(ToWorkstation::Changed { changes }) => {
+                                let _ = self.changes.send(changes);
+                            }
+                            Err(_) => {}
+                        },
+                        Some(Ok(_)) => {}
+                        Some(Err(_)) | None => return true,
+                    }
+                }
+                call = self.outgoing.recv() => {
+                    let Some((call, reply)) = call else { return false };
+                    let ToServer::Call { id, .. } = &call;
+                    let id = id.clone();
+                    let sent = send(socket, &call).await;
+                    pending.insert(id, (call, reply));
+                    if sent.is_err() {
+                        return true;
+                    }
+                }
+                _ = heartbeat.tick() => {
+                    if heard.elapsed() > SILENCE || socket.send(Message::Ping(Default::default())).await.is_err() {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tries to connect again, waiting longer each time up to [`MAX_BACKOFF`]; calls
+    /// made meanwhile wait in `pending`. `None` if the link was dropped.
+    async fn reconnect(&mut self, pending: &mut Pending) -> Option<Socket> {
+        let mut backoff = Duration::from_millis(250);
+        loop {
+            let wait = tokio::time::sleep(backoff);
+            tokio::pin!(wait);
+            loop {
+                tokio::select! {
+                    call = self.outgoing.recv() => {
+                        let (call, reply) = call?;
+                        let ToServer::Call { id, .. } = &call;
+                        pending.insert(id.clone(), (call, reply));
+                    }
+                    _ = &mut wait => break,
+                }
+            }
+            let attempt = tokio::time::timeout(SILENCE, open(&self.address, &self.config)).await;
+            if let Ok(Ok(socket)) = attempt {
+                return Some(socket);
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+}
+
+async fn send(socket: &mut Socket, call: &ToServer) -> Result<(), LinkError> {
+    let text = serde_json::to_string(call).map_err(network)?;
+    socket.send(Message::text(text)).await.map_err(network)
 }
 
 /// 128 random bits: unique to one call of one workstation.
