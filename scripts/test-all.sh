@@ -48,8 +48,9 @@ node --test tests/workflows/
 echo "==> Crash test, bounded: 20 rounds of kill -9 during confirmed writes (the full 100: scripts/crash-test.sh)"
 bash scripts/crash-test.sh 20
 
-echo "==> End-to-end tests on the real app"
+echo "==> End-to-end tests on the real app (and two of them on a clinic server)"
 cargo build -p glabella --features e2e --quiet
+cargo build -p glabella-server --bin glabella-server --quiet
 GLABELLA_APP="$PWD/target/debug/glabella" bash tests/run-e2e.sh
 
 echo "==> The .deb: built (debug profile), installed, started under Xvfb, removed"

@@ -10,7 +10,7 @@ use futures_util::{SinkExt, StreamExt};
 use glabella_core::db::Change;
 use rustls::pki_types::ServerName;
 use rustls::ClientConfig;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::net::TcpStream;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -26,7 +26,8 @@ use crate::{PAIRING_NAME, SERVER_NAME};
 
 /// What a paired workstation keeps: the clinic's authority, its own certificate and
 /// its private key (PKCS#8). None of it opens the clinic's records.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Identity {
     pub authority: Vec<u8>,
     pub certificate: Vec<u8>,
@@ -44,12 +45,15 @@ pub enum LinkError {
     Remote(RemoteError),
 }
 
-/// An operation's error: `{code, message, field?}` (the rest of it is left out here).
+/// An operation's error: its `{code, message, field?}`, and the whole of it as the
+/// window's bindings know it (`detail`, with every field error and duplicate).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RemoteError {
     pub code: String,
     pub message: String,
     pub field: Option<String>,
+    #[serde(skip)]
+    pub detail: Value,
 }
 
 impl std::fmt::Display for LinkError {
@@ -124,15 +128,24 @@ impl Link {
     /// Connects to the server at `address` as the paired device `identity` (refused if
     /// the server does not know it), and stays connected from then on.
     pub async fn connect(address: &str, identity: &Identity) -> Result<Link, LinkError> {
-        let config = workstation_config(&identity.authority, &identity.certificate, &identity.key).map_err(network)?;
-        let config = Arc::new(config);
+        let config = Arc::new(config(identity)?);
         let socket = open(address, &config).await?;
+        Ok(Link::run(address, config, Some(socket)))
+    }
+
+    /// A link to the server at `address` that connects as soon as it can (the app
+    /// starting while the server is down), trying again and again meanwhile.
+    pub fn start(address: &str, identity: &Identity) -> Result<Link, LinkError> {
+        Ok(Link::run(address, Arc::new(config(identity)?), None))
+    }
+
+    fn run(address: &str, config: Arc<ClientConfig>, socket: Option<Socket>) -> Link {
         let (calls, outgoing) = mpsc::unbounded_channel();
         let (changes, _) = broadcast::channel(1024);
-        let (state, connected) = watch::channel(true);
+        let (state, connected) = watch::channel(socket.is_some());
         let task = LinkTask { address: address.to_string(), config, changes: changes.clone(), state, outgoing };
         tokio::spawn(task.run(socket));
-        Ok(Link { calls, changes, connected })
+        Link { calls, changes, connected }
     }
 
     /// Runs `op` with `args` on the server, as the person signed in at this workstation.
@@ -149,7 +162,10 @@ impl Link {
         self.calls.send((call, reply)).map_err(|_| network("the link is closed"))?;
         match answer.await.map_err(|_| network("the link is closed"))? {
             Outcome::Ok(value) => Ok(value),
-            Outcome::Err(error) => Err(LinkError::Remote(serde_json::from_value(error).map_err(network)?)),
+            Outcome::Err(detail) => {
+                let error: RemoteError = serde_json::from_value(detail.clone()).map_err(network)?;
+                Err(LinkError::Remote(RemoteError { detail, ..error }))
+            }
         }
     }
 
@@ -162,6 +178,10 @@ impl Link {
     pub fn connected(&self) -> watch::Receiver<bool> {
         self.connected.clone()
     }
+}
+
+fn config(identity: &Identity) -> Result<ClientConfig, LinkError> {
+    workstation_config(&identity.authority, &identity.certificate, &identity.key).map_err(network)
 }
 
 /// TLS, then the WebSocket, to the server's name at `address`.
@@ -189,18 +209,23 @@ struct LinkTask {
 }
 
 impl LinkTask {
-    async fn run(mut self, first: Socket) {
+    async fn run(mut self, first: Option<Socket>) {
         let mut pending = Pending::new();
         let mut socket = first;
         loop {
+            let mut connected = match socket.take() {
+                Some(connected) => connected,
+                None => match self.reconnect(&mut pending).await {
+                    Some(again) => again,
+                    None => return, // the link was dropped
+                },
+            };
+            self.state.send_replace(true);
             // Ends when the connection is lost (or the link is dropped: then return).
-            if !self.serve(&mut socket, &mut pending).await {
+            if !self.serve(&mut connected, &mut pending).await {
                 return;
             }
             self.state.send_replace(false);
-            let Some(again) = self.reconnect(&mut pending).await else { return };
-            socket = again;
-            self.state.send_replace(true);
         }
     }
 

@@ -4,6 +4,9 @@
 //! native save dialog, the menu, the single-instance guard, the remembered window size
 //! and the rotating log.
 //!
+//! A computer connected to a clinic server (see [`workstation`]) sends the core's
+//! operations there instead, through the same commands and bindings.
+//!
 //! The desk takes the clinic folder's lock at start. If another Glabella holds it (or
 //! the folder is on a network drive) the window still opens and shows why, from
 //! `app_status`, instead of the sign-in screen.
@@ -11,6 +14,7 @@
 mod commands;
 mod hooks;
 mod menu;
+mod workstation;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,6 +24,7 @@ use glabella_core::backup::{self, BackupReason};
 use glabella_core::paths;
 use tauri::Manager;
 use tauri_plugin_log::RotationStrategy;
+use workstation::Workstation;
 
 pub use commands::bindings_builder;
 
@@ -27,6 +32,9 @@ pub use commands::bindings_builder;
 pub fn run() {
     let started = Instant::now();
     let commands = bindings_builder();
+    let local = commands.invoke_handler();
+    let workstation = Arc::new(Workstation::default());
+    let forwarding = workstation.clone();
     let builder = tauri::Builder::default();
     #[cfg(not(feature = "e2e"))]
     let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -47,7 +55,11 @@ pub fn run() {
                 .rotation_strategy(RotationStrategy::KeepSome(LOG_FILES_KEPT))
                 .build(),
         )
-        .invoke_handler(commands.invoke_handler())
+        // On a workstation of a clinic server, the core's operations go to the server.
+        .invoke_handler(move |invoke| match forwarding.forward(invoke) {
+            None => true,
+            Some(invoke) => local(invoke),
+        })
         .menu(menu::build)
         .on_menu_event(menu::on_event)
         .plugin(tauri_plugin_dialog::init())
@@ -58,6 +70,8 @@ pub fn run() {
             let desk = Arc::new(desk);
             start_daily_backups(desk.clone());
             app.manage(desk);
+            workstation.resume(app.handle(), &paths::data_dir());
+            app.manage(workstation.clone());
             app.manage(commands::app::Started(started));
             Ok(())
         })

@@ -49,7 +49,7 @@ export const ADMIN = Object.freeze({
 // Processes and ports
 
 /** A TCP port that was free a moment ago. */
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -24,6 +24,7 @@ mod settings;
 mod signin;
 mod stock;
 mod users;
+mod workstation;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -11,6 +11,13 @@ export const commands = {
 	 *  (read by `scripts/measure-app.sh`).
 	 */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
+	/**
+	 *  Pairs this computer with the clinic server at `address` using a pairing code from
+	 *  its administrator; from then on this computer works on the server's records.
+	 */
+	connectToServer: (address: string, code: string, name: string) => __TAURI_INVOKE<null>("connect_to_server", { address, code, name }),
+	/**  Whether this computer works on a clinic server, and is connected to it now. */
+	serverConnection: () => __TAURI_INVOKE<ServerConnection>("server_connection"),
 	appStatus: () => __TAURI_INVOKE<AppStatus>("app_status"),
 	setupClinic: (clinic: ClinicSettings, admin: NewUser) => __TAURI_INVOKE<SetupResult>("setup_clinic", { clinic, admin }),
 	signIn: (username: string, password: string) => __TAURI_INVOKE<Actor>("sign_in", { username, password }),
@@ -1158,6 +1165,16 @@ export type SavedHandout = {
 export type SavedList = {
 	fileName: string,
 	patients: number,
+};
+
+/**
+ *  Whether this computer works on a clinic server's records, and if so whether it is
+ *  connected to it now.
+ */
+export type ServerConnection = {
+	/**  The server's address; `None` when this computer holds the clinic's records. */
+	address: string | null,
+	connected: boolean,
 };
 
 /**  A whole session, as the injector sees it. */

@@ -1,0 +1,103 @@
+// Two app windows as two workstations of one clinic server (glabella-server, a real
+// process on 127.0.0.1 with its own TLS authority): each connects with a pairing code
+// from the first-start screen, a receptionist registers a patient at the desk and the
+// injector's open search finds her without typing; the workstations keep no records;
+// a hung server shows a banner until it answers again.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { test } from 'node:test';
+import { App, APP_BINARY, TEST_TIMEOUT, filesContaining, freePort } from './app.mjs';
+
+const BIN = path.dirname(APP_BINARY);
+const SERVER_CLI = path.join(BIN, 'glabella-server');
+const ADMIN_CLI = path.join(BIN, 'glabella-admin');
+
+/** The demo clinic's accounts (glabella-admin demo-data). */
+const RECEPTION = ['reception', 'glabella-reception'];
+const INJECTOR = ['injector', 'glabella-injector'];
+
+/** `glabella-server run` on `address`, once it says it is serving. */
+async function startServer(dir, address) {
+  const server = spawn(SERVER_CLI, ['--data-dir', dir, 'run', '--listen', address], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: server.stdout });
+  const first = await new Promise((resolve, reject) => {
+    lines.once('line', resolve);
+    server.once('exit', (code) => reject(new Error(`glabella-server exited (${code})`)));
+  });
+  assert.match(first, /serving/);
+  return server;
+}
+
+function pairingCode(dir) {
+  const out = spawnSync(SERVER_CLI, ['--data-dir', dir, 'pair'], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  return out.stdout.trim();
+}
+
+/** Connects a fresh app window, named `name`, to the server and signs in. */
+async function workstation(serverDir, address, name, [username, password]) {
+  const app = await App.start();
+  await app.heading('Set up your clinic');
+  await app.click("Connect to the clinic's server…");
+  await app.heading("Connect to the clinic's server");
+  await app.fillForm({ 'Server address': address, 'Pairing code': pairingCode(serverDir), "This computer's name": name });
+  await app.click('Connect');
+  await app.signIn(username, password);
+  return app;
+}
+
+test('two workstations on one clinic server: registered at the desk, found in the treatment room', { timeout: TEST_TIMEOUT }, async () => {
+  const serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glabella-server-'));
+  const made = spawnSync(ADMIN_CLI, ['--data-dir', serverDir, 'demo-data', '--patients', '0'], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const address = `127.0.0.1:${await freePort()}`;
+  const server = await startServer(serverDir, address);
+  const apps = [];
+  try {
+    // A wrong code is refused beside its field, and nothing is connected.
+    const desk = await App.start();
+    apps.push(desk);
+    await desk.click("Connect to the clinic's server…");
+    await desk.fillForm({ 'Server address': address, 'Pairing code': 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', "This computer's name": 'Front desk' });
+    await desk.click('Connect');
+    await desk.waitForText('is not the one this pairing code is for');
+    await desk.fill('Pairing code', pairingCode(serverDir));
+    await desk.click('Connect');
+    await desk.signIn(...RECEPTION);
+    assert.match(await desk.signedInUser(), /Receptionist/);
+
+    const room = await workstation(serverDir, address, 'Treatment room 1', INJECTOR);
+    apps.push(room);
+    await room.search('Lee');
+    await room.waitForText('No patients found');
+
+    await desk.registerPatient({ 'First name': 'Ann', 'Last name': 'Lee', 'Date of birth': '1980-01-01' });
+    // The injector typed nothing more: the server's news brings her in.
+    await room.waitForResult('Lee', { timeout: 5_000 });
+
+    const listed = spawnSync(SERVER_CLI, ['--data-dir', serverDir, 'devices'], { encoding: 'utf8' });
+    assert.match(listed.stdout, /Front desk/);
+    assert.match(listed.stdout, /Treatment room 1/);
+
+    // The workstations hold no database, no key file and nothing of the patient.
+    for (const app of apps) {
+      const files = fs.readdirSync(app.dataDir);
+      assert.ok(files.includes('workstation.json'), `${files}`);
+      assert.ok(!files.some((f) => f.startsWith('glabella.sqlite3') || f === 'glabella.keys'), `${files}`);
+      assert.deepEqual(filesContaining(app.dataDir, ['Ann', 'Lee']), []);
+    }
+
+    // A hung server: a banner at once, gone when it answers again.
+    server.kill('SIGSTOP');
+    await room.waitForText('Not connected to the clinic server', { timeout: 15_000 });
+    server.kill('SIGCONT');
+    await room.waitForNoText('Not connected to the clinic server', { timeout: 20_000 });
+  } finally {
+    for (const app of apps) await app.stop();
+    server.kill('SIGKILL');
+  }
+});
