@@ -17,7 +17,7 @@ use std::path::Path;
 include!("../core/src/api/operations.rs");
 
 /// Commands of the shell itself, not of the core.
-const SHELL_COMMANDS: &[&str] = &["app::ui_ready", "workstation::connect_to_server", "workstation::server_connection"];
+const SHELL_COMMANDS: &[&str] = &["app::ui_ready", "server_link::connect_to_server", "server_link::server_connection"];
 
 fn main() {
     println!("cargo:rerun-if-changed=../core/src/api/operations.rs");

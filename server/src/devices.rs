@@ -100,11 +100,16 @@ impl Devices {
         Ok(true)
     }
 
+    /// Notes that the device `id` was heard from (kept in memory; written with the next change).
+    pub fn seen(&self, id: &str, now: DateTime<Utc>) {
+        if let Some(device) = self.devices().iter_mut().find(|d| d.id == id) {
+            device.last_seen = Some(now);
+        }
+    }
+
     /// Notes that the device `id` connected, and gives what tells its connection to close.
     pub fn connected(&self, id: &str, now: DateTime<Utc>) -> watch::Receiver<bool> {
-        if let Some(device) = self.devices().iter_mut().find(|d| d.id == id) {
-            device.last_seen = Some(now); // kept in memory; written with the next change
-        }
+        self.seen(id, now);
         let mut revoked = self.revoked.lock().unwrap_or_else(PoisonError::into_inner);
         revoked.entry(id.to_string()).or_insert_with(|| watch::channel(false).0).subscribe()
     }

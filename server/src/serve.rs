@@ -14,6 +14,7 @@ use futures_util::{SinkExt, StreamExt};
 use glabella_core::api::dispatch;
 use glabella_core::api::office::Office;
 use glabella_core::api::signin::Desk;
+use glabella_core::api::workstations::{PairingCode, Workstation, Workstations};
 use glabella_core::db::Change;
 use glabella_core::error::ApiError;
 use rustls::ServerConfig;
@@ -25,7 +26,7 @@ use tokio_rustls::LazyConfigAcceptor;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
-use crate::devices::{new_pairing_code, redeem_secret, Devices};
+use crate::devices::{new_pairing_code, redeem_secret, Device, Devices, CODE_LIFETIME};
 use crate::pki::{hex, sha256, Authority};
 use crate::tls::server_configs;
 use crate::wire::{Outcome, PairAnswer, PairRequest, ToServer, ToWorkstation};
@@ -167,7 +168,8 @@ impl Server {
                     Some(Ok(Message::Text(text))) => {
                         match serde_json::from_str::<ToServer>(&text) {
                             Ok(ToServer::Call { id, op, args }) => {
-                                let (server, desk, device, answered) = (self.clone(), desk.clone(), device.clone(), answered.clone());
+                                let (server, desk, device, answered) =
+                                    (self.clone(), desk.clone(), device.clone(), answered.clone());
                                 tokio::spawn(async move {
                                     let outcome = server.answer(&device, desk, &id, op, args).await;
                                     let _ = answered.send(ToWorkstation::Result { id, outcome });
@@ -201,7 +203,8 @@ impl Server {
 
     /// Runs the call `id` of `device` once: a call already running or answered is
     /// waited for, not run again.
-    async fn answer(&self, device: &str, desk: Arc<Desk>, id: &str, op: String, args: Value) -> Outcome {
+    async fn answer(self: &Arc<Self>, device: &str, desk: Arc<Desk>, id: &str, op: String, args: Value) -> Outcome {
+        self.devices.seen(device, Utc::now());
         let mut answer = {
             let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
             let key = (device.to_string(), id.to_string());
@@ -216,8 +219,9 @@ impl Server {
                         answers.by_call.remove(&oldest);
                     }
                     // Runs to the end even if the device has gone, so its answer is kept.
+                    let server = self.clone();
                     tokio::task::spawn_blocking(move || {
-                        tell.send_replace(Some(outcome(dispatch::call(&desk, &op, args))));
+                        tell.send_replace(Some(outcome(dispatch::call(&desk, &*server, &op, args))));
                     });
                     answer
                 }
@@ -228,6 +232,41 @@ impl Server {
             Err(_) => outcome(Err(glabella_core::Error::Internal("the operation was interrupted".into()))),
         };
         answered
+    }
+}
+
+/// The server lends the core its devices for *Settings → Workstations*.
+impl Workstations for Server {
+    fn list(&self) -> Vec<Workstation> {
+        self.devices.list().into_iter().map(listed).collect()
+    }
+
+    fn pairing_code(&self) -> glabella_core::Result<PairingCode> {
+        let now = Utc::now();
+        let code = new_pairing_code(&self.dir, &self.authority.fingerprint(), now)?;
+        Ok(PairingCode { code, expires_at: (now + CODE_LIFETIME).to_rfc3339() })
+    }
+
+    /// Revokes the device and signs out whoever was signed in at it.
+    fn revoke(&self, id: &str) -> glabella_core::Result<bool> {
+        if !self.devices.revoke(id, Utc::now())? {
+            return Ok(false);
+        }
+        let desk = self.desks.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+        if let Some(desk) = desk {
+            let _ = desk.sign_out(); // nobody may have been signed in there
+        }
+        Ok(true)
+    }
+}
+
+fn listed(device: Device) -> Workstation {
+    Workstation {
+        id: device.id,
+        name: device.name,
+        paired_at: device.paired_at.to_rfc3339(),
+        last_seen: device.last_seen.map(|at| at.to_rfc3339()),
+        revoked_at: device.revoked_at.map(|at| at.to_rfc3339()),
     }
 }
 

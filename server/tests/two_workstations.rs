@@ -83,6 +83,21 @@ async fn a_patient_registered_at_the_desk_is_found_in_the_treatment_room() {
     // The receptionist's role is decided on the server: no clinical notes for her.
     let session = front.call("sessions::open_session", json!({"id": 1})).await;
     assert_eq!(code(session), "auth.forbidden");
+
+    // Settings → Workstations, for the administrator only.
+    assert_eq!(code(front.call("workstations::list_workstations", Value::Null).await), "auth.forbidden");
+    let listed = room.call("workstations::list_workstations", Value::Null).await.unwrap();
+    let names: Vec<&str> = listed.as_array().unwrap().iter().map(|w| w["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Treatment room 1", "Front desk"]);
+    assert!(listed[1]["lastSeen"].is_string(), "{listed}");
+    let code = room.call("workstations::start_pairing", Value::Null).await.unwrap();
+    pair(&address, code["code"].as_str().unwrap(), "Laptop").await.unwrap();
+    room.call("workstations::revoke_workstation", json!({"id": listed[1]["id"]})).await.unwrap();
+    let mut gone = front.connected();
+    tokio::time::timeout(Duration::from_secs(5), gone.wait_for(|c| !c)).await.unwrap().unwrap();
+    let listed = room.call("workstations::list_workstations", Value::Null).await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+    assert!(listed[1]["revokedAt"].is_string(), "{listed}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,7 @@
 //! native save dialog, the menu, the single-instance guard, the remembered window size
 //! and the rotating log.
 //!
-//! A computer connected to a clinic server (see [`workstation`]) sends the core's
+//! A computer connected to a clinic server (see [`server_link`]) sends the core's
 //! operations there instead, through the same commands and bindings.
 //!
 //! The desk takes the clinic folder's lock at start. If another Glabella holds it (or
@@ -14,7 +14,7 @@
 mod commands;
 mod hooks;
 mod menu;
-mod workstation;
+mod server_link;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 use glabella_core::api::signin::Desk;
 use glabella_core::backup::{self, BackupReason};
 use glabella_core::paths;
+use server_link::ServerLink;
 use tauri::Manager;
 use tauri_plugin_log::RotationStrategy;
-use workstation::Workstation;
 
 pub use commands::bindings_builder;
 
@@ -33,8 +33,8 @@ pub fn run() {
     let started = Instant::now();
     let commands = bindings_builder();
     let local = commands.invoke_handler();
-    let workstation = Arc::new(Workstation::default());
-    let forwarding = workstation.clone();
+    let server_link = Arc::new(ServerLink::default());
+    let forwarding = server_link.clone();
     let builder = tauri::Builder::default();
     #[cfg(not(feature = "e2e"))]
     let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -70,8 +70,8 @@ pub fn run() {
             let desk = Arc::new(desk);
             start_daily_backups(desk.clone());
             app.manage(desk);
-            workstation.resume(app.handle(), &paths::data_dir());
-            app.manage(workstation.clone());
+            server_link.resume(app.handle(), &paths::data_dir());
+            app.manage(server_link.clone());
             app.manage(commands::app::Started(started));
             Ok(())
         })

@@ -2,7 +2,8 @@
 // process on 127.0.0.1 with its own TLS authority): each connects with a pairing code
 // from the first-start screen, a receptionist registers a patient at the desk and the
 // injector's open search finds her without typing; the workstations keep no records;
-// a hung server shows a banner until it answers again.
+// a hung server shows a banner until it answers again; an administrator revokes the
+// front desk from Settings → Workstations and it is cut off.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ const ADMIN_CLI = path.join(BIN, 'glabella-admin');
 /** The demo clinic's accounts (glabella-admin demo-data). */
 const RECEPTION = ['reception', 'glabella-reception'];
 const INJECTOR = ['injector', 'glabella-injector'];
+const ADMIN = ['admin', 'glabella-admin'];
 
 /** `glabella-server run` on `address`, once it says it is serving. */
 async function startServer(dir, address) {
@@ -96,6 +98,17 @@ test('two workstations on one clinic server: registered at the desk, found in th
     await room.waitForText('Not connected to the clinic server', { timeout: 15_000 });
     server.kill('SIGCONT');
     await room.waitForNoText('Not connected to the clinic server', { timeout: 20_000 });
+
+    // The owner revokes the front desk from Settings → Workstations: it is cut off at once.
+    await room.signOut();
+    await room.signIn(...ADMIN);
+    await room.click('Settings');
+    await room.heading('Workstations');
+    await room.waitForText('Front desk');
+    await room.click('Revoke Front desk');
+    await room.click('Yes, revoke Front desk');
+    await room.waitForText('Front desk is revoked');
+    await desk.waitForText('Not connected to the clinic server', { timeout: 15_000 });
   } finally {
     for (const app of apps) await app.stop();
     server.kill('SIGKILL');

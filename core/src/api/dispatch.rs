@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::signin::{Desk, RestoreUnlock};
+use super::workstations::Workstations;
 use super::*;
 use crate::articles::{ArticleForm, ImportFile, LibraryQuery};
 use crate::audit::AuditFilter;
@@ -53,23 +54,25 @@ pub const AT_THE_WORKSTATION: &[(&str, &str)] = &[
 ];
 
 /// The table: `desk` rows run on the [`Desk`] itself (signing in and out), `actor`
-/// rows for the signed-in, unlocked person. Each row names the arguments with their
-/// types; the body sees them by those names.
+/// rows for the signed-in, unlocked person, `server` rows for that person with the
+/// server's [`Workstations`]. Each row names the arguments with their types; the
+/// body sees them by those names.
 macro_rules! operations {
     ($($kind:ident $module:ident :: $op:ident { $($arg:ident : $ty:ty),* $(,)? } => $body:expr;)*) => {
         /// Every operation [`call`] runs, `module::function`.
         pub const DISPATCHED: &[&str] = &[$(concat!(stringify!($module), "::", stringify!($op))),*];
 
         /// Runs the operation `op` with `args` (a JSON object, or `null` for none) for
-        /// the person signed in at `desk`; its result as JSON.
-        pub fn call(desk: &Desk, op: &str, args: Value) -> Result<Value> {
+        /// the person signed in at `desk`, on the clinic server whose paired devices
+        /// are `devices`; its result as JSON.
+        pub fn call(desk: &Desk, devices: &dyn Workstations, op: &str, args: Value) -> Result<Value> {
             $(
                 if op == concat!(stringify!($module), "::", stringify!($op)) {
                     #[derive(Deserialize)]
                     #[serde(rename_all = "camelCase", deny_unknown_fields)]
                     struct Args { $($arg: $ty),* }
                     let Args { $($arg),* } = arguments(args)?;
-                    return operations!(@run $kind desk, $body);
+                    return operations!(@run $kind desk, devices, $body);
                 }
             )*
             match AT_THE_WORKSTATION.iter().find(|(name, _)| *name == op) {
@@ -78,8 +81,9 @@ macro_rules! operations {
             }
         }
     };
-    (@run desk $desk:ident, $body:expr) => { as_json(($body)($desk)) };
-    (@run actor $desk:ident, $body:expr) => { for_actor($desk, $body) };
+    (@run desk $desk:ident, $devices:ident, $body:expr) => { as_json(($body)($desk)) };
+    (@run actor $desk:ident, $devices:ident, $body:expr) => { for_actor($desk, $body) };
+    (@run server $desk:ident, $devices:ident, $body:expr) => { for_actor($desk, |c, a| ($body)(c, a, $devices)) };
 }
 
 /// The arguments as the operation's own type; `null` reads as no arguments.
@@ -182,6 +186,9 @@ actor notices::notices {} => notices::notices;
     actor handouts::get_clinic_logo {} => handouts::get_clinic_logo;
     actor handouts::set_clinic_logo { image: Vec<u8> } => |c, a| handouts::set_clinic_logo(c, a, &image);
     actor handouts::list_handouts { patient_id: i64 } => |c, a| handouts::list_handouts(c, a, patient_id);
+    server workstations::list_workstations {} => workstations::list_workstations;
+    server workstations::start_pairing {} => workstations::start_pairing;
+    server workstations::revoke_workstation { id: String } => |c, a, w| workstations::revoke_workstation(c, a, w, &id);
 }
 
 #[cfg(test)]

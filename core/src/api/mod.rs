@@ -29,5 +29,6 @@ pub mod settings;
 pub mod signin;
 pub mod stock;
 pub mod users;
+pub mod workstations;
 
 include!("operations.rs");

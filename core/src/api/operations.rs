@@ -104,4 +104,7 @@ pub const OPERATIONS: &[&str] = &[
     "handouts::save_handout_pdf",
     "handouts::reprint_handout",
     "handouts::list_handouts",
+    "workstations::list_workstations",
+    "workstations::start_pairing",
+    "workstations::revoke_workstation",
 ];

@@ -48,6 +48,7 @@ pub mod entity {
     pub const VIAL: &str = "vial";
     pub const ARTICLE: &str = "article";
     pub const TEMPLATE: &str = "template";
+    pub const WORKSTATION: &str = "workstation";
 }
 
 /// Declares [`Action`] once, so its variants, their stored codes and [`Action::ALL`]
@@ -162,6 +163,10 @@ actions! {
     /// Everything was exported (CSV or FHIR): a disclosure of every patient in it; the
     /// description names the format and the counts.
     DataExport = "data.export",
+    /// A one-time pairing code for a new workstation was shown (clinic server only).
+    WorkstationPairingCode = "workstation.code",
+    /// A paired workstation was revoked: refused from then on, its connections closed.
+    WorkstationRevoke = "workstation.revoke",
 }
 
 impl Action {

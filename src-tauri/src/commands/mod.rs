@@ -19,12 +19,13 @@ mod imports;
 mod library;
 mod notices;
 mod patients;
+mod server_link;
 mod sessions;
 mod settings;
 mod signin;
 mod stock;
 mod users;
-mod workstation;
+mod workstations;
 
 use std::path::PathBuf;
 use std::sync::Arc;

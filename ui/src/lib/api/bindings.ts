@@ -144,6 +144,9 @@ export const commands = {
 	saveHandoutPdf: (sessionId: number, articleIds: number[]) => __TAURI_INVOKE<SavedHandout | null>("save_handout_pdf", { sessionId, articleIds }),
 	reprintHandout: (id: number) => __TAURI_INVOKE<HandoutRecord>("reprint_handout", { id }),
 	listHandouts: (patientId: number) => __TAURI_INVOKE<HandoutRecord[]>("list_handouts", { patientId }),
+	listWorkstations: () => __TAURI_INVOKE<Workstation[]>("list_workstations"),
+	startPairing: () => __TAURI_INVOKE<PairingCode>("start_pairing"),
+	revokeWorkstation: (id: string) => __TAURI_INVOKE<null>("revoke_workstation", { id }),
 };
 
 /* Constants */
@@ -235,7 +238,11 @@ export type Action = "login" | "logout" |
  *  Everything was exported (CSV or FHIR): a disclosure of every patient in it; the
  *  description names the format and the counts.
  */
-"data.export";
+"data.export" | 
+/**  A one-time pairing code for a new workstation was shown (clinic server only). */
+"workstation.code" | 
+/**  A paired workstation was revoked: refused from then on, its connections closed. */
+"workstation.revoke";
 
 /**  The signed-in person on whose behalf an operation runs. */
 export type Actor = {
@@ -890,6 +897,12 @@ export type Notice = {
 	at: string | null,
 };
 
+/**  A code to type on the new workstation, and until when it pairs (UTC). */
+export type PairingCode = {
+	code: string,
+	expiresAt: string,
+};
+
 /**  The paper size the clinic prints on. */
 export type Paper = "a4" | "letter";
 
@@ -1328,5 +1341,14 @@ export type VialForm = {
 	diluentMl: number | null,
 	/**  Labelled for one patient only: using it for a second patient is warned about. */
 	singlePatient: boolean,
+};
+
+/**  A paired computer, as *Settings → Workstations* lists it (times in UTC). */
+export type Workstation = {
+	id: string,
+	name: string,
+	pairedAt: string,
+	lastSeen: string | null,
+	revokedAt: string | null,
 };
 

@@ -54,4 +54,6 @@ export const ACTION_LABELS: Record<Action, string> = {
   'daysheet.print': 'Day sheet printed',
   'data.export': 'Exported everything',
   'patient.import': 'Imported patients from a CSV file',
+  'workstation.code': 'Pairing code shown for a new workstation',
+  'workstation.revoke': 'Workstation revoked',
 };

@@ -1,4 +1,4 @@
-//! Connecting this computer to a clinic server (see `crate::workstation`).
+//! Connecting this computer to a clinic server (see `crate::server_link`).
 
 use std::sync::Arc;
 
@@ -6,7 +6,7 @@ use glabella_core::error::ApiError;
 use glabella_core::paths;
 use tauri::{AppHandle, State};
 
-use crate::workstation::{ServerConnection, Workstation};
+use crate::server_link::{ServerConnection, ServerLink};
 
 /// Pairs this computer with the clinic server at `address` using a pairing code from
 /// its administrator; from then on this computer works on the server's records.
@@ -14,17 +14,17 @@ use crate::workstation::{ServerConnection, Workstation};
 #[specta::specta]
 pub async fn connect_to_server(
     app: AppHandle,
-    workstation: State<'_, Arc<Workstation>>,
+    link: State<'_, Arc<ServerLink>>,
     address: String,
     code: String,
     name: String,
 ) -> Result<(), ApiError> {
-    workstation.connect(&app, paths::data_dir(), &address, &code, &name).await
+    link.connect(&app, paths::data_dir(), &address, &code, &name).await
 }
 
 /// Whether this computer works on a clinic server, and is connected to it now.
 #[tauri::command]
 #[specta::specta]
-pub fn server_connection(workstation: State<'_, Arc<Workstation>>) -> ServerConnection {
-    workstation.status()
+pub fn server_connection(link: State<'_, Arc<ServerLink>>) -> ServerConnection {
+    link.status()
 }

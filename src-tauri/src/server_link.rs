@@ -42,11 +42,11 @@ struct Saved {
 
 /// The link to the clinic server, once this computer is a workstation.
 #[derive(Default)]
-pub struct Workstation {
+pub struct ServerLink {
     link: RwLock<Option<(String, Arc<Link>)>>,
 }
 
-impl Workstation {
+impl ServerLink {
     /// Connects to the server saved in `dir`, if this computer is a workstation (it
     /// keeps trying while the server cannot be reached).
     pub fn resume(&self, app: &AppHandle, dir: &Path) {
