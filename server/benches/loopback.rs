@@ -55,6 +55,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(measure(dir.path(), &address, server.id()));
     let _ = server.kill();
+    let _ = server.wait();
 }
 
 async fn measure(dir: &Path, address: &str, server: u32) {

@@ -1,15 +1,18 @@
 //! `glabella-server`: `run` serves the clinic folder to its workstations on the
-//! address given; `pair` prints a one-time pairing code for a new workstation (valid
-//! 10 minutes); `devices` lists the paired workstations. The database stays locked
+//! address given (and makes the daily backups); `pair` prints a one-time pairing code
+//! for a new workstation (valid 10 minutes); `devices` lists the paired workstations;
+//! `service-unit` prints the systemd unit that runs it as a service. The database stays locked
 //! until the first staff member signs in from a workstation (the key is only ever in
 //! this process's memory).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use glabella_core::api::office::Office;
+use glabella_core::backup::BackupReason;
 use glabella_core::paths;
 use glabella_server::devices::{new_pairing_code, Devices, CODE_LIFETIME};
 use glabella_server::pki::Authority;
@@ -38,6 +41,15 @@ enum Command {
     Pair,
     /// List the paired workstations.
     Devices,
+    /// Print a systemd unit that runs this server as a service for this clinic folder.
+    ServiceUnit {
+        /// The address and port to listen on, e.g. 192.168.1.10:7443.
+        #[arg(long)]
+        listen: String,
+        /// The system account the service runs as (it must own the clinic folder).
+        #[arg(long, default_value = "glabella")]
+        user: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +59,7 @@ fn main() -> ExitCode {
         Command::Run { listen } => run(dir, &listen),
         Command::Pair => pair(dir),
         Command::Devices => list_devices(dir),
+        Command::ServiceUnit { listen, user } => service_unit(dir, &listen, &user),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -57,6 +70,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// How often the server looks whether the daily backup is due.
+const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(5 * 60);
+
 fn run(dir: PathBuf, listen: &str) -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
@@ -65,11 +81,39 @@ fn run(dir: PathBuf, listen: &str) -> Result<(), String> {
             tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         println!("glabella-server: serving {} on {address}", dir.display());
-        tokio::select! {
-            served = server.serve(listener) => served.map_err(|e| e.to_string()),
-            _ = tokio::signal::ctrl_c() => Ok(()),
-        }
+        let backups = server.clone();
+        std::thread::spawn(move || loop {
+            std::thread::sleep(BACKUP_CHECK_EVERY);
+            backups.back_up_if_due(BackupReason::Daily);
+        });
+        let served = tokio::select! {
+            served = server.clone().serve(listener) => served.map_err(|e| e.to_string()),
+            _ = stopped() => Ok(()),
+        };
+        let closing = server.clone();
+        tokio::task::spawn_blocking(move || {
+            closing.back_up_if_due(BackupReason::Closing);
+            closing.close()
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+        served
     })
+}
+
+/// Ctrl+C, or the service manager stopping the server (SIGTERM).
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn pair(dir: PathBuf) -> Result<(), String> {
@@ -80,6 +124,45 @@ fn pair(dir: PathBuf) -> Result<(), String> {
     eprintln!(
         "Type this code on the new workstation within {} minutes. It pairs one workstation.",
         CODE_LIFETIME.num_minutes()
+    );
+    Ok(())
+}
+
+/// The unit runs the server as `user`, restarts it if it fails, and lets it write the
+/// clinic folder and nothing else.
+fn service_unit(dir: PathBuf, listen: &str, user: &str) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let dir = std::path::absolute(&dir).map_err(|e| e.to_string())?;
+    for path in [&exe, &dir] {
+        if path.to_string_lossy().chars().any(char::is_whitespace) {
+            return Err(format!(
+                "{}: a service's paths cannot hold spaces here; use a folder without them",
+                path.display()
+            ));
+        }
+    }
+    print!(
+        "[Unit]
+Description=Glabella clinic server
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+ExecStart={exe} --data-dir {dir} run --listen {listen}
+User={user}
+Restart=on-failure
+RestartSec=2
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+ReadWritePaths={dir}
+
+[Install]
+WantedBy=multi-user.target
+",
+        exe = exe.display(),
+        dir = dir.display(),
     );
     Ok(())
 }

@@ -15,6 +15,7 @@ use glabella_core::api::dispatch;
 use glabella_core::api::office::Office;
 use glabella_core::api::signin::Desk;
 use glabella_core::api::workstations::{PairingCode, Workstation, Workstations};
+use glabella_core::backup::{self, BackupReason};
 use glabella_core::db::Change;
 use glabella_core::error::ApiError;
 use rustls::ServerConfig;
@@ -81,6 +82,22 @@ impl Server {
             changes,
             answers: Mutex::default(),
         }))
+    }
+
+    /// Backs the open clinic up if a backup is due for `reason` (the app's rule:
+    /// daily, and on closing when the last is old); a failure is kept with the backup
+    /// runs, where *Settings → Backups* shows it.
+    pub fn back_up_if_due(&self, reason: BackupReason) {
+        if let Some(clinic) = self.office.clinic() {
+            if let Err(e) = backup::back_up_if_due(&clinic, reason) {
+                eprintln!("glabella-server: the {reason:?} backup failed: {e}");
+            }
+        }
+    }
+
+    /// Records the audit log's head in the key file, as the app does when it closes.
+    pub fn close(&self) -> glabella_core::Result<()> {
+        self.office.close()
     }
 
     /// The paired workstations.

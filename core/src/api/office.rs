@@ -193,7 +193,7 @@ impl Office {
 
     /// Records the open clinic's audit head in the key file, for when the process ends
     /// (without dropping the clinic, so [`Clinic`]'s own close never runs).
-    pub(super) fn close(&self) -> Result<()> {
+    pub fn close(&self) -> Result<()> {
         self.clinic().map_or(Ok(()), |clinic| clinic.record_audit_head())
     }
 
