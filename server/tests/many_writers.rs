@@ -4,9 +4,11 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use common::{clinic, paired, registration, sign_in_owner, start};
 use glabella_core::check;
+use glabella_core::db::Change;
 use glabella_core::db::{KeyFile, DB_FILE};
 use glabella_server::client::LinkError;
 use serde_json::json;
@@ -27,6 +29,7 @@ async fn of_five_workstations_booking_one_slot_at_once_exactly_one_gets_it() {
     let form = json!({"form": {"patientId": ann["id"], "injectorId": ines["id"], "roomId": null, "kind": "neurotoxin",
         "date": "2027-03-02", "time": "10:00", "minutes": 30, "note": "", "bookAnyway": true}});
 
+    let mut news = links[4].changes();
     let barrier = Arc::new(tokio::sync::Barrier::new(links.len()));
     let tries: Vec<_> = links
         .iter()
@@ -38,17 +41,29 @@ async fn of_five_workstations_booking_one_slot_at_once_exactly_one_gets_it() {
             })
         })
         .collect();
-    let mut booked = 0;
+    let mut booked = Vec::new();
     for attempt in tries {
         match attempt.await.unwrap() {
-            Ok(_) => booked += 1,
+            Ok(appointment) => booked.push(appointment),
             Err(LinkError::Remote(e)) => {
                 assert_eq!((e.code.as_str(), e.field.as_deref()), ("validation", Some("injectorId")), "{e:?}")
             }
             Err(other) => panic!("{other:?}"),
         }
     }
-    assert_eq!(booked, 1, "exactly one workstation gets the slot");
+    assert_eq!(booked.len(), 1, "exactly one workstation gets the slot");
+
+    // Every workstation's day view hears of the booking (and of a check-in).
+    heard(&mut news, "appointment.book").await;
+    let id = &booked[0]["appointment"]["id"];
+    links[1].call("appointments::set_appointment_status", json!({"id": id, "status": "arrived"})).await.unwrap();
+    heard(&mut news, "appointment.status").await;
+}
+
+/// Waits (at most 5 seconds) for news of a change done by `action`.
+async fn heard(news: &mut tokio::sync::broadcast::Receiver<Vec<Change>>, action: &str) {
+    let wait = async { while !news.recv().await.unwrap().iter().any(|c| c.action == action) {} };
+    tokio::time::timeout(Duration::from_secs(5), wait).await.unwrap_or_else(|_| panic!("no news of {action}"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
