@@ -1,7 +1,8 @@
 //! `glabella-server`: `run` serves the clinic folder to its workstations on the
 //! address given (and makes the daily backups); `pair` prints a one-time pairing code
 //! for a new workstation (valid 10 minutes); `devices` lists the paired workstations;
-//! `service-unit` prints the systemd unit that runs it as a service. The database stays locked
+//! `service-unit` prints the systemd unit that runs it as a service; on Windows,
+//! `install-service` and `uninstall-service` do the same with the service manager. The database stays locked
 //! until the first staff member signs in from a workstation (the key is only ever in
 //! this process's memory).
 
@@ -18,6 +19,9 @@ use glabella_server::devices::{new_pairing_code, Devices, CODE_LIFETIME};
 use glabella_server::pki::Authority;
 use glabella_server::serve::Server;
 use glabella_server::SERVER_DIR;
+
+#[cfg(windows)]
+mod windows;
 
 #[derive(Parser)]
 #[command(name = "glabella-server", version, about = "The clinic server: one clinic record for every workstation")]
@@ -41,6 +45,23 @@ enum Command {
     Pair,
     /// List the paired workstations.
     Devices,
+    /// Install this server as a Windows service for this clinic folder (as Administrator).
+    #[cfg(windows)]
+    InstallService {
+        /// The address and port to listen on, e.g. 192.168.1.10:7443.
+        #[arg(long)]
+        listen: String,
+    },
+    /// Remove the Windows service (as Administrator).
+    #[cfg(windows)]
+    UninstallService,
+    /// What the Windows service runs (started by Windows, not by hand).
+    #[cfg(windows)]
+    #[command(hide = true)]
+    ServiceRun {
+        #[arg(long)]
+        listen: String,
+    },
     /// Print a systemd unit that runs this server as a service for this clinic folder.
     ServiceUnit {
         /// The address and port to listen on, e.g. 192.168.1.10:7443.
@@ -60,6 +81,12 @@ fn main() -> ExitCode {
         Command::Pair => pair(dir),
         Command::Devices => list_devices(dir),
         Command::ServiceUnit { listen, user } => service_unit(dir, &listen, &user),
+        #[cfg(windows)]
+        Command::InstallService { listen } => windows::install(&dir, &listen),
+        #[cfg(windows)]
+        Command::UninstallService => windows::uninstall(),
+        #[cfg(windows)]
+        Command::ServiceRun { listen } => windows::run(dir, listen),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -74,6 +101,11 @@ fn main() -> ExitCode {
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(5 * 60);
 
 fn run(dir: PathBuf, listen: &str) -> Result<(), String> {
+    serve_until(dir, listen, stopped())
+}
+
+/// Serves the clinic in `dir` on `listen` until `stop` (then the closing backup).
+fn serve_until(dir: PathBuf, listen: &str, stop: impl std::future::Future<Output = ()>) -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let server = Server::open(Office::new(&dir)).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -88,7 +120,7 @@ fn run(dir: PathBuf, listen: &str) -> Result<(), String> {
         });
         let served = tokio::select! {
             served = server.clone().serve(listener) => served.map_err(|e| e.to_string()),
-            _ = stopped() => Ok(()),
+            _ = stop => Ok(()),
         };
         let closing = server.clone();
         tokio::task::spawn_blocking(move || {

@@ -185,12 +185,7 @@ impl Server {
                     Some(Ok(Message::Text(text))) => {
                         match serde_json::from_str::<ToServer>(&text) {
                             Ok(ToServer::Call { id, op, args }) => {
-                                let (server, desk, device, answered) =
-                                    (self.clone(), desk.clone(), device.clone(), answered.clone());
-                                tokio::spawn(async move {
-                                    let outcome = server.answer(&device, desk, &id, op, args).await;
-                                    let _ = answered.send(ToWorkstation::Result { id, outcome });
-                                });
+                                self.answer(&device, desk.clone(), id, op, args, answered.clone());
                             }
                             Err(e) => eprintln!("glabella-server: device {device} sent a message that is not a call: {e}"),
                         }
@@ -218,37 +213,47 @@ impl Server {
         desks.entry(device.to_string()).or_insert_with(|| Arc::new(Desk::at(self.office.clone()))).clone()
     }
 
-    /// Runs the call `id` of `device` once: a call already running or answered is
-    /// waited for, not run again.
-    async fn answer(self: &Arc<Self>, device: &str, desk: Arc<Desk>, id: &str, op: String, args: Value) -> Outcome {
+    /// Runs the call `id` of `device` once and sends its answer to `answered`: a call
+    /// already running or answered is waited for, not run again. The answer goes
+    /// straight from the thread that ran the call to the device's connection (each
+    /// hand-over between threads costs a wake-up; see BENCHMARKS.md).
+    fn answer(
+        self: &Arc<Self>,
+        device: &str,
+        desk: Arc<Desk>,
+        id: String,
+        op: String,
+        args: Value,
+        answered: mpsc::UnboundedSender<ToWorkstation>,
+    ) {
         self.devices.seen(device, Utc::now());
-        let mut answer = {
-            let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
-            let key = (device.to_string(), id.to_string());
-            match answers.by_call.get(&key) {
-                Some(answer) => answer.clone(),
-                None => {
-                    let (tell, answer) = watch::channel(None);
-                    answers.by_call.insert(key.clone(), answer.clone());
-                    answers.order.push_back(key);
-                    if answers.order.len() > KEPT_ANSWERS {
-                        let oldest = answers.order.pop_front().expect("more than the limit");
-                        answers.by_call.remove(&oldest);
-                    }
-                    // Runs to the end even if the device has gone, so its answer is kept.
-                    let server = self.clone();
-                    tokio::task::spawn_blocking(move || {
-                        tell.send_replace(Some(outcome(dispatch::call(&desk, &*server, &op, args))));
-                    });
-                    answer
-                }
-            }
-        };
-        let answered = match answer.wait_for(Option::is_some).await {
-            Ok(outcome) => outcome.clone().expect("waited for an answer"),
-            Err(_) => outcome(Err(glabella_core::Error::Internal("the operation was interrupted".into()))),
-        };
-        answered
+        let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        let key = (device.to_string(), id.clone());
+        if let Some(answer) = answers.by_call.get(&key) {
+            let mut answer = answer.clone();
+            tokio::spawn(async move {
+                let outcome = match answer.wait_for(Option::is_some).await {
+                    Ok(outcome) => outcome.clone().expect("waited for an answer"),
+                    Err(_) => outcome(Err(glabella_core::Error::Internal("the operation was interrupted".into()))),
+                };
+                let _ = answered.send(ToWorkstation::Result { id, outcome });
+            });
+            return;
+        }
+        let (tell, answer) = watch::channel(None);
+        answers.by_call.insert(key.clone(), answer);
+        answers.order.push_back(key);
+        if answers.order.len() > KEPT_ANSWERS {
+            let oldest = answers.order.pop_front().expect("more than the limit");
+            answers.by_call.remove(&oldest);
+        }
+        // Runs to the end even if the device has gone, so its answer is kept.
+        let server = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let outcome = outcome(dispatch::call(&desk, &*server, &op, args));
+            tell.send_replace(Some(outcome.clone()));
+            let _ = answered.send(ToWorkstation::Result { id, outcome });
+        });
     }
 }
 
