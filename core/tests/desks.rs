@@ -54,14 +54,20 @@ fn error(desk: &Desk) -> &'static str {
     desk.actor().unwrap_err().code()
 }
 
-#[test]
-fn each_desk_has_its_own_person_and_locks_on_its_own() {
-    let dir = staffed_clinic();
-    let (office, clock) = office(dir.path());
+/// The front desk with the owner signed in and the treatment room with Ines, on `office`.
+fn front_and_room(office: Arc<Office>) -> (Desk, Desk) {
     let front = Desk::at(office.clone());
     let room = Desk::at(office);
     front.sign_in(OWNER.0, OWNER.1).unwrap();
     room.sign_in(INES.0, INES.1).unwrap();
+    (front, room)
+}
+
+#[test]
+fn each_desk_has_its_own_person_and_locks_on_its_own() {
+    let dir = staffed_clinic();
+    let (office, clock) = office(dir.path());
+    let (front, room) = front_and_room(office);
     assert_eq!((username(&front), username(&room)), ("owner".into(), "ines".into()));
     assert_eq!(front.app_status().user.unwrap().username, "owner");
 
@@ -85,10 +91,7 @@ fn each_desk_has_its_own_person_and_locks_on_its_own() {
 fn signing_out_at_one_desk_leaves_the_other_signed_in() {
     let dir = staffed_clinic();
     let (office, _) = office(dir.path());
-    let front = Desk::at(office.clone());
-    let room = Desk::at(office);
-    front.sign_in(OWNER.0, OWNER.1).unwrap();
-    room.sign_in(INES.0, INES.1).unwrap();
+    let (front, room) = front_and_room(office);
 
     front.sign_out().unwrap();
     assert_eq!(error(&front), "auth.required");

@@ -66,8 +66,10 @@ pub fn workstation_config(ca: &[u8], cert: &[u8], key: &[u8]) -> Result<ClientCo
 /// A pairing workstation's configuration: it trusts the authority whose fingerprint
 /// starts as the pairing code says, and keeps that authority's certificate.
 pub fn pairing_config(pin: &str) -> Result<(ClientConfig, Arc<PinnedAuthority>), Error> {
-    let verifier = Arc::new(PinnedAuthority { pin: pin.to_string(), found: Mutex::new(None) });
-    let config = ClientConfig::builder_with_provider(provider())
+    let provider = provider();
+    let verifier =
+        Arc::new(PinnedAuthority { pin: pin.to_string(), provider: provider.clone(), found: Mutex::new(None) });
+    let config = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])?
         .dangerous() // the verifier below checks the chain against the pinned authority
         .with_custom_certificate_verifier(verifier.clone())
@@ -139,6 +141,7 @@ impl ClientCertVerifier for KnownDevices {
 #[derive(Debug)]
 pub struct PinnedAuthority {
     pin: String,
+    provider: Arc<CryptoProvider>,
     found: Mutex<Option<CertificateDer<'static>>>,
 }
 
@@ -161,7 +164,7 @@ impl ServerCertVerifier for PinnedAuthority {
         let Some(ca) = intermediates.iter().find(|c| pin_matches(&self.pin, c)) else {
             return Err(Error::InvalidCertificate(CertificateError::UnknownIssuer));
         };
-        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots(ca)?), provider())
+        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots(ca)?), self.provider.clone())
             .build()
             .map_err(|e| Error::General(e.to_string()))?;
         let verified = webpki.verify_server_cert(end_entity, &[], server_name, ocsp_response, now)?;
@@ -175,7 +178,7 @@ impl ServerCertVerifier for PinnedAuthority {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        crypto::verify_tls12_signature(message, cert, dss, &provider().signature_verification_algorithms)
+        crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -184,10 +187,10 @@ impl ServerCertVerifier for PinnedAuthority {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        crypto::verify_tls13_signature(message, cert, dss, &provider().signature_verification_algorithms)
+        crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        provider().signature_verification_algorithms.supported_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }

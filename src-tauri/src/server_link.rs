@@ -81,9 +81,7 @@ impl ServerLink {
             LinkError::Network(why) => {
                 Error::invalid("address", format!("No clinic server answered at {address} ({why})."))
             }
-            LinkError::Refused(why) | LinkError::Remote(glabella_server::client::RemoteError { message: why, .. }) => {
-                Error::invalid("code", why)
-            }
+            refused => Error::invalid("code", refused.to_string()), // a wrong or used code, another clinic's
         })?;
         let link = Link::connect(address, &identity).await.map_err(|e| Error::invalid("address", e.to_string()))?;
         let saved = Saved { address: address.to_string(), identity };

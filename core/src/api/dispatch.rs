@@ -112,7 +112,7 @@ operations! {
     desk signin::restore_backup { id: String, unlock: RestoreUnlock } => |d: &Desk| d.restore_backup(&id, &unlock);
     desk signin::recovery_admins { recovery_key: String } => |d: &Desk| d.recovery_admins(&recovery_key);
     desk signin::recover_access { recovery_key: String, user_id: i64, password: String } => |d: &Desk| d.recover_access(&recovery_key, user_id, &password);
-actor notices::notices {} => notices::notices;
+    actor notices::notices {} => notices::notices;
     actor backups::backup_status {} => backups::backup_status;
     actor backups::back_up_now {} => backups::back_up_now;
     actor settings::change_own_password { current: String, replacement: String, } => |c, a| settings::change_own_password(c, a, &current, &replacement);
