@@ -64,7 +64,7 @@ use crate::clock::{self, Clock};
 use crate::db::keys::KdfParams;
 use crate::db::{self, DatabaseKey, FolderLock, KeyFile, RecoveryKey, DB_FILE};
 use crate::imports;
-use crate::printing::{Printer, SPOOL_DIR};
+use crate::printing::{Print, Printer, SPOOL_DIR};
 use crate::{Db, Error, Result};
 
 /// Where setup keeps the new key file until the first admin is committed.
@@ -520,6 +520,13 @@ impl Clinic {
         next.save()?;
         *kept = next;
         Ok(())
+    }
+}
+
+/// The clinic's printer prints what is printed on this computer.
+impl Print for Clinic {
+    fn print(&self, pdf: &[u8], job: &str) -> Result<()> {
+        Clinic::print(self, pdf, job)
     }
 }
 

@@ -30,6 +30,13 @@ pub const PRINT_TIMEOUT: Duration = Duration::from_secs(30);
 /// to the printer.
 pub const SPOOL_DIR: &str = "print-spool";
 
+/// Something that prints a PDF: the clinic's printer (the `Clinic` itself),
+/// or on the clinic server the printer of the workstation the call came from.
+pub trait Print: Send + Sync {
+    /// Prints `pdf`; `job` (e.g. `handout-12.pdf`, never a patient's name) names it.
+    fn print(&self, pdf: &[u8], job: &str) -> Result<()>;
+}
+
 /// Where handouts are printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Printer {

@@ -11,7 +11,7 @@ use glabella_core::audit::{Action, AuditFilter};
 use glabella_core::auth::Actor;
 use glabella_core::clinic::Clinic;
 use glabella_core::db::keys::KdfParams;
-use glabella_core::files::OpenDialog;
+use glabella_core::imports::OpenDialog;
 use glabella_core::imports::{
     CsvFile, DatePattern, Delimiter, DuplicateRule, ImportField, ImportOptions, PatientImportPreview, TextEncoding,
 };

@@ -136,7 +136,7 @@ fn the_printed_call_list_has_everyone_due_with_their_phones_in_the_clinics_date_
     let query = CallListQuery { limit: 1, ..CallListQuery::default() };
     assert!(api::calls::recall_list(&f.clinic, &f.rosa, &query).unwrap().more);
 
-    assert_eq!(api::calls::print_call_list(&f.clinic, &f.rosa, &query).unwrap(), 3);
+    assert_eq!(api::calls::print_call_list(&f.clinic, &f.rosa, &query, &*f.clinic).unwrap(), 3);
     let pdf = f.printed("call-list-2027-02-20.pdf");
     keep("call-list.pdf", &pdf);
     let text = text_of(&pdf, false);
@@ -232,7 +232,10 @@ fn the_day_sheet_lists_the_injectors_day_in_time_order_and_marks_patients_with_a
     book(booking(&f, otto, &f.omar, "9:30 AM", 30, ""));
 
     // Nadia prints her own day.
-    assert_eq!(api::appointments::print_day_sheet(&f.clinic, &f.nadia, "12/01/2026", f.nadia.user_id).unwrap(), 2);
+    assert_eq!(
+        api::appointments::print_day_sheet(&f.clinic, &f.nadia, "12/01/2026", f.nadia.user_id, &*f.clinic).unwrap(),
+        2
+    );
     let pdf = f.printed(&format!("day-sheet-2026-12-01-{}.pdf", f.nadia.user_id));
     keep("day-sheet.pdf", &pdf);
     let text = text_of(&pdf, false);
@@ -271,8 +274,11 @@ fn the_day_sheet_lists_the_injectors_day_in_time_order_and_marks_patients_with_a
     assert_eq!(audited[0].description, "day sheet of 2026-12-01 printed: 2 appointments, 2 patients");
 
     // The desk prints anyone's day; only injectors have day sheets.
-    assert_eq!(api::appointments::print_day_sheet(&f.clinic, &f.rosa, "2026-12-01", f.omar.user_id).unwrap(), 1);
-    let err = api::appointments::print_day_sheet(&f.clinic, &f.rosa, "", f.rosa.user_id).unwrap_err();
+    assert_eq!(
+        api::appointments::print_day_sheet(&f.clinic, &f.rosa, "2026-12-01", f.omar.user_id, &*f.clinic).unwrap(),
+        1
+    );
+    let err = api::appointments::print_day_sheet(&f.clinic, &f.rosa, "", f.rosa.user_id, &*f.clinic).unwrap_err();
     assert_eq!(err.code(), "not_found");
 }
 

@@ -50,8 +50,8 @@ fn printing_never_holds_the_write_lock_and_failures_are_kept() {
         seen.display()
     );
     fake_lp(&bin, &lp_log);
-    api::handouts::print_handout(&c.clinic, &c.injector, c.session, &[]).unwrap();
-    api::handouts::print_handout(&c.clinic, &c.injector, c.session, &[]).unwrap();
+    api::handouts::print_handout(&c.clinic, &c.injector, c.session, &[], &*c.clinic).unwrap();
+    api::handouts::print_handout(&c.clinic, &c.injector, c.session, &[], &*c.clinic).unwrap();
     let seen = std::fs::read_to_string(&seen).unwrap();
     let lines: Vec<Vec<&str>> = seen.lines().map(|l| l.split(' ').collect()).collect();
     assert_eq!(lines.len(), 2, "{seen}");
@@ -91,7 +91,7 @@ fn printing_never_holds_the_write_lock_and_failures_are_kept() {
     // A printer queue that refuses: the handout stays recorded, marked failed, and the
     // person reads the printer's own words.
     fake_lp(&bin, "echo 'lp: The printer or class does not exist.' >&2; exit 1");
-    let err = api::handouts::print_handout(&c.clinic, &c.injector, c.session, &[]).unwrap_err();
+    let err = api::handouts::print_handout(&c.clinic, &c.injector, c.session, &[], &*c.clinic).unwrap_err();
     assert_eq!(err.code(), "print.failed");
     assert!(err.to_string().contains("The printer or class does not exist"), "{err}");
     let given = api::handouts::list_handouts(&c.clinic, &c.injector, c.patient).unwrap();
@@ -112,7 +112,7 @@ fn printing_never_holds_the_write_lock_and_failures_are_kept() {
     let (done, printed) = mpsc::channel();
     std::thread::scope(|s| {
         s.spawn(|| {
-            let result = api::handouts::print_handout(&c.clinic, &c.injector, c.session, &[]);
+            let result = api::handouts::print_handout(&c.clinic, &c.injector, c.session, &[], &*c.clinic);
             done.send(result.map(|r| r.id)).unwrap();
         });
         std::thread::sleep(Duration::from_millis(500)); // the print command is running
@@ -128,7 +128,7 @@ fn printing_never_holds_the_write_lock_and_failures_are_kept() {
     // A printer that never answers is given up on, with a message saying what to do.
     c.clinic.set_printer(Printer::System { timeout: Duration::from_secs(1) });
     fake_lp(&bin, "sleep 60");
-    let err = api::handouts::reprint_handout(&c.clinic, &c.injector, given[0].id).unwrap_err();
+    let err = api::handouts::reprint_handout(&c.clinic, &c.injector, given[0].id, &*c.clinic).unwrap_err();
     assert_eq!(err.code(), "print.failed");
     assert!(err.to_string().starts_with("The printer did not answer within 1 seconds."), "{err}");
     let failures: Vec<(i64, String)> = c

@@ -22,8 +22,9 @@ use glabella_core::booking::views::Columns;
 use glabella_core::booking::{AppointmentKind, CancelReason, Status};
 use glabella_core::clinic::Clinic;
 use glabella_core::db::keys::KdfParams;
-use glabella_core::files::{OpenDialog, SaveDialog};
+use glabella_core::files::SaveDialog;
 use glabella_core::handouts::Paper;
+use glabella_core::imports::OpenDialog;
 use glabella_core::printing::Printer;
 use glabella_core::products::{DoseUnit, ProductForm, TreatmentKind};
 use glabella_core::sessions::{PointInput, SessionForm};
@@ -237,7 +238,9 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
         api::appointments::start_appointment_session(c, a, 3).map(drop)
     }),
     // Everyone signed in: the desk prints the injectors' days, an injector their own.
-    ("appointments::print_day_sheet", ALL, |c, a| api::appointments::print_day_sheet(c, a, "2099-01-04", 2).map(drop)),
+    ("appointments::print_day_sheet", ALL, |c, a| {
+        api::appointments::print_day_sheet(c, a, "2099-01-04", 2, c).map(drop)
+    }),
     ("calls::recall_list", ALL, |c, a| api::calls::recall_list(c, a, &CallListQuery::default()).map(drop)),
     ("calls::record_call", DESK, |c, a| {
         let form = CallForm {
@@ -248,7 +251,7 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
         };
         api::calls::record_call(c, a, &form).map(drop)
     }),
-    ("calls::print_call_list", DESK, |c, a| api::calls::print_call_list(c, a, &CallListQuery::default()).map(drop)),
+    ("calls::print_call_list", DESK, |c, a| api::calls::print_call_list(c, a, &CallListQuery::default(), c).map(drop)),
     ("calls::export_call_list_csv", DESK, |c, a| {
         api::calls::export_call_list_csv(c, a, &CallListQuery::default(), &folder()).map(drop)
     }),
@@ -295,9 +298,9 @@ const TABLE: &[(&str, &[Role], Operation)] = &[
     ("handouts::set_handout_paper", ADMIN, |c, a| api::handouts::set_handout_paper(c, a, Paper::Letter).map(drop)),
     ("handouts::get_clinic_logo", ALL, |c, a| api::handouts::get_clinic_logo(c, a).map(drop)),
     ("handouts::set_clinic_logo", ADMIN, |c, a| api::handouts::set_clinic_logo(c, a, &[]).map(drop)),
-    ("handouts::print_handout", ALL, |c, a| api::handouts::print_handout(c, a, SIGNED, &[1]).map(drop)),
+    ("handouts::print_handout", ALL, |c, a| api::handouts::print_handout(c, a, SIGNED, &[1], c).map(drop)),
     ("handouts::save_handout_pdf", ALL, |c, a| api::handouts::save_handout_pdf(c, a, SIGNED, &[], &folder()).map(drop)),
-    ("handouts::reprint_handout", ALL, |c, a| api::handouts::reprint_handout(c, a, 1).map(drop)),
+    ("handouts::reprint_handout", ALL, |c, a| api::handouts::reprint_handout(c, a, 1, c).map(drop)),
     ("handouts::list_handouts", ALL, |c, a| api::handouts::list_handouts(c, a, 1).map(drop)),
     ("notices::notices", ALL, |c, a| api::notices::notices(c, a).map(drop)),
     ("backups::backup_status", ADMIN, |c, a| api::backups::backup_status(c, a).map(drop)),
@@ -350,7 +353,7 @@ fn every_operation_is_allowed_or_refused_by_role() {
     api::sessions::sign_session(clinic, injector, signed.id, &draft_form()).unwrap();
     let draft = api::sessions::start_session(clinic, injector, 1, TreatmentKind::Neurotoxin).unwrap();
     assert_eq!((signed.id, draft.id), (SIGNED, DRAFT));
-    api::handouts::print_handout(clinic, injector, SIGNED, &[]).unwrap();
+    api::handouts::print_handout(clinic, injector, SIGNED, &[], clinic).unwrap();
     api::booking::add_room(clinic, &admin, "Room 1").unwrap();
     for minute in [0, 10, 20] {
         api::appointments::book_appointment(clinic, &admin, &booking_form(minute)).unwrap();

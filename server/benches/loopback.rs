@@ -21,7 +21,10 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use glabella_core::auth::Role;
 use glabella_core::demo;
+use glabella_core::files::SaveDialog;
+use glabella_core::imports::OpenDialog;
 use glabella_core::patients::PatientDetails;
+use glabella_core::printing::Print;
 use glabella_server::client::{pair, Link};
 use serde_json::{json, Value};
 
@@ -34,6 +37,17 @@ const KEYSTROKES: usize = 300;
 const KEYSTROKE_EVERY: Duration = Duration::from_millis(100);
 const REGISTRATIONS: usize = 200;
 const SERVER: &str = env!("CARGO_BIN_EXE_glabella-server");
+
+/// The benchmark's workstations print nothing and cancel every dialog.
+struct Headless;
+
+impl SaveDialog for Headless {}
+impl OpenDialog for Headless {}
+impl Print for Headless {
+    fn print(&self, _: &[u8], _: &str) -> glabella_core::Result<()> {
+        Err(glabella_core::Error::PrintFailed("the benchmark has no printer".into()))
+    }
+}
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -67,7 +81,7 @@ async fn measure(dir: &Path, address: &str, server: u32) {
         let code = Command::new(SERVER).args(["--data-dir", dir.to_str().unwrap(), "pair"]).output().unwrap();
         let code = String::from_utf8(code.stdout).unwrap();
         let identity = pair(address, code.trim(), &format!("Bench {n}")).await.expect("paired");
-        let link = Link::connect(address, &identity).await.expect("connected");
+        let link = Link::connect(address, &identity, Arc::new(Headless)).await.expect("connected");
         link.call("signin::sign_in", json!({"username": username, "password": password})).await.expect("signed in");
         links.push(Arc::new(link));
     }

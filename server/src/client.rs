@@ -1,12 +1,14 @@
 //! A workstation's side: pairing with a code, then one WebSocket in mutual TLS that
-//! carries its calls (each with its own id, answered in any order) and the server's
-//! news of what changed, reconnecting by itself when the connection is lost.
+//! carries its calls (each with its own id, answered in any order), the server's
+//! news of what changed and its questions for this computer's dialogs and printer
+//! ([`crate::answering`]), reconnecting by itself when the connection is lost.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use glabella_core::api::dispatch::Peripherals;
 use glabella_core::db::Change;
 use rustls::pki_types::ServerName;
 use rustls::ClientConfig;
@@ -19,9 +21,10 @@ use tokio_rustls::TlsConnector;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
+use crate::answering::Answering;
 use crate::devices::read_pairing_code;
 use crate::tls::{pairing_config, workstation_config};
-use crate::wire::{Outcome, PairAnswer, PairRequest, ToServer, ToWorkstation};
+use crate::wire::{socket_config, Outcome, PairAnswer, PairRequest, ToServer, ToWorkstation};
 use crate::{PAIRING_NAME, SERVER_NAME};
 
 /// What a paired workstation keeps: the clinic's authority, its own certificate and
@@ -101,6 +104,9 @@ pub async fn pair(address: &str, code: &str, name: &str) -> Result<Identity, Lin
     }
 }
 
+/// A call (its id, the call) and where its answer goes.
+type Call = (String, ToServer, oneshot::Sender<Outcome>);
+
 /// A call waiting for its answer: sent again, with its id, after a reconnection.
 type Pending = HashMap<String, (ToServer, oneshot::Sender<Outcome>)>;
 
@@ -119,31 +125,42 @@ type Socket = WebSocketStream<TlsStream<TcpStream>>;
 /// itself, and calls not yet answered wait and are sent again with the same ids, so
 /// the server answers them without running any twice.
 pub struct Link {
-    calls: mpsc::UnboundedSender<(ToServer, oneshot::Sender<Outcome>)>,
+    calls: mpsc::UnboundedSender<Call>,
     changes: broadcast::Sender<Vec<Change>>,
     connected: watch::Receiver<bool>,
 }
 
 impl Link {
     /// Connects to the server at `address` as the paired device `identity` (refused if
-    /// the server does not know it), and stays connected from then on.
-    pub async fn connect(address: &str, identity: &Identity) -> Result<Link, LinkError> {
+    /// the server does not know it), and stays connected from then on. The server's
+    /// questions are answered with `here`, this computer's dialogs and printer.
+    pub async fn connect(address: &str, identity: &Identity, here: Arc<dyn Peripherals>) -> Result<Link, LinkError> {
         let config = Arc::new(config(identity)?);
         let socket = open(address, &config).await?;
-        Ok(Link::run(address, config, Some(socket)))
+        Ok(Link::run(address, config, Some(socket), here))
     }
 
     /// A link to the server at `address` that connects as soon as it can (the app
     /// starting while the server is down), trying again and again meanwhile.
-    pub fn start(address: &str, identity: &Identity) -> Result<Link, LinkError> {
-        Ok(Link::run(address, Arc::new(config(identity)?), None))
+    pub fn start(address: &str, identity: &Identity, here: Arc<dyn Peripherals>) -> Result<Link, LinkError> {
+        Ok(Link::run(address, Arc::new(config(identity)?), None, here))
     }
 
-    fn run(address: &str, config: Arc<ClientConfig>, socket: Option<Socket>) -> Link {
+    fn run(address: &str, config: Arc<ClientConfig>, socket: Option<Socket>, here: Arc<dyn Peripherals>) -> Link {
         let (calls, outgoing) = mpsc::unbounded_channel();
         let (changes, _) = broadcast::channel(1024);
         let (state, connected) = watch::channel(socket.is_some());
-        let task = LinkTask { address: address.to_string(), config, changes: changes.clone(), state, outgoing };
+        let (replied, replies) = mpsc::unbounded_channel();
+        let answering = Answering::start(here, replied);
+        let task = LinkTask {
+            address: address.to_string(),
+            config,
+            changes: changes.clone(),
+            state,
+            outgoing,
+            replies,
+            answering,
+        };
         tokio::spawn(task.run(socket));
         Link { calls, changes, connected }
     }
@@ -159,7 +176,7 @@ impl Link {
     pub async fn call_as(&self, id: &str, op: &str, args: Value) -> Result<Value, LinkError> {
         let (reply, answer) = oneshot::channel();
         let call = ToServer::Call { id: id.to_string(), op: op.to_string(), args };
-        self.calls.send((call, reply)).map_err(|_| network("the link is closed"))?;
+        self.calls.send((id.to_string(), call, reply)).map_err(|_| network("the link is closed"))?;
         match answer.await.map_err(|_| network("the link is closed"))? {
             Outcome::Ok(value) => Ok(value),
             Outcome::Err(detail) => {
@@ -195,7 +212,9 @@ async fn open(address: &str, config: &Arc<ClientConfig>) -> Result<Socket, LinkE
     // In TLS 1.3 the server judges the device's certificate after the handshake: a
     // refusal shows as the WebSocket's upgrade failing.
     let (socket, _) =
-        tokio_tungstenite::client_async(format!("wss://{SERVER_NAME}/v1/ws"), tls).await.map_err(|e| refused(&e))?;
+        tokio_tungstenite::client_async_with_config(format!("wss://{SERVER_NAME}/v1/ws"), tls, socket_config())
+            .await
+            .map_err(|e| refused(&e))?;
     Ok(socket)
 }
 
@@ -205,7 +224,10 @@ struct LinkTask {
     config: Arc<ClientConfig>,
     changes: broadcast::Sender<Vec<Change>>,
     state: watch::Sender<bool>,
-    outgoing: mpsc::UnboundedReceiver<(ToServer, oneshot::Sender<Outcome>)>,
+    outgoing: mpsc::UnboundedReceiver<Call>,
+    /// Replies to the server's questions, from [`Answering`].
+    replies: mpsc::UnboundedReceiver<ToServer>,
+    answering: Answering,
 }
 
 impl LinkTask {
@@ -225,6 +247,7 @@ impl LinkTask {
             if !self.serve(&mut connected, &mut pending).await {
                 return;
             }
+            self.answering.lost();
             self.state.send_replace(false);
         }
     }
@@ -253,6 +276,7 @@ impl LinkTask {
                             Ok(ToWorkstation::Changed { changes }) => {
                                 let _ = self.changes.send(changes);
                             }
+                            Ok(ToWorkstation::Ask { ask, question }) => self.answering.ask(ask, question),
                             Err(_) => {}
                         },
                         Some(Ok(_)) => {}
@@ -260,12 +284,15 @@ impl LinkTask {
                     }
                 }
                 call = self.outgoing.recv() => {
-                    let Some((call, reply)) = call else { return false };
-                    let ToServer::Call { id, .. } = &call;
-                    let id = id.clone();
+                    let Some((id, call, reply)) = call else { return false };
                     let sent = send(socket, &call).await;
                     pending.insert(id, (call, reply));
                     if sent.is_err() {
+                        return true;
+                    }
+                }
+                Some(reply) = self.replies.recv() => {
+                    if send(socket, &reply).await.is_err() {
                         return true;
                     }
                 }
@@ -288,10 +315,11 @@ impl LinkTask {
             loop {
                 tokio::select! {
                     call = self.outgoing.recv() => {
-                        let (call, reply) = call?;
-                        let ToServer::Call { id, .. } = &call;
-                        pending.insert(id.clone(), (call, reply));
+                        let (id, call, reply) = call?;
+                        pending.insert(id, (call, reply));
                     }
+                    // The server gave up on its questions when the connection was lost.
+                    Some(_) = self.replies.recv() => {}
                     _ = &mut wait => break,
                 }
             }

@@ -8,8 +8,12 @@
 //!
 //! Layers, lowest first: [`wire`] (the messages), [`pki`] (the clinic's authority and
 //! certificates), [`devices`] (paired workstations, pairing codes), [`tls`] (the two
-//! TLS configurations), then [`serve`] (the server) and [`client`] (a workstation's link).
+//! TLS configurations), [`asks`] (the workstation's dialogs and printer, asked from the
+//! server), then [`serve`] (the server) and [`client`] (a workstation's link, which
+//! answers those questions with [`answering`]).
 
+pub mod answering;
+pub mod asks;
 pub mod client;
 pub mod devices;
 pub mod pki;

@@ -27,10 +27,11 @@ use tokio_rustls::LazyConfigAcceptor;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
+use crate::asks::Asks;
 use crate::devices::{new_pairing_code, redeem_secret, Device, Devices, CODE_LIFETIME};
 use crate::pki::{hex, sha256, Authority};
 use crate::tls::server_configs;
-use crate::wire::{Outcome, PairAnswer, PairRequest, ToServer, ToWorkstation};
+use crate::wire::{socket_config, Outcome, PairAnswer, PairRequest, ToServer, ToWorkstation};
 use crate::{PAIRING_NAME, SERVER_DIR};
 
 /// Answers kept for calls sent again: the most recent ones, across all devices.
@@ -47,6 +48,7 @@ pub struct Server {
     desks: Mutex<HashMap<String, Arc<Desk>>>,
     changes: broadcast::Sender<Vec<Change>>,
     answers: Mutex<Answers>,
+    asks: Arc<Asks>,
 }
 
 /// A call's answer, or the promise of it while it runs.
@@ -81,6 +83,7 @@ impl Server {
             desks: Mutex::default(),
             changes,
             answers: Mutex::default(),
+            asks: Arc::default(),
         }))
     }
 
@@ -133,7 +136,7 @@ impl Server {
         }
         let device = tls.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| hex(&sha256(c)));
         let device = device.ok_or_else(|| io::Error::other("no device certificate"))?;
-        let ws = tokio_tungstenite::accept_async(tls).await.map_err(io::Error::other)?;
+        let ws = tokio_tungstenite::accept_async_with_config(tls, socket_config()).await.map_err(io::Error::other)?;
         self.session(ws, device).await
     }
 
@@ -187,6 +190,7 @@ impl Server {
                             Ok(ToServer::Call { id, op, args }) => {
                                 self.answer(&device, desk.clone(), id, op, args, answered.clone());
                             }
+                            Ok(ToServer::Reply { ask, reply }) => self.asks.replied(&device, ask, reply),
                             Err(e) => eprintln!("glabella-server: device {device} sent a message that is not a call: {e}"),
                         }
                         continue;
@@ -249,8 +253,9 @@ impl Server {
         }
         // Runs to the end even if the device has gone, so its answer is kept.
         let server = self.clone();
+        let here = self.asks.at(device, answered.clone());
         tokio::task::spawn_blocking(move || {
-            let outcome = outcome(dispatch::call(&desk, &*server, &op, args));
+            let outcome = outcome(dispatch::call(&desk, &*server, &here, &op, args));
             tell.send_replace(Some(outcome.clone()));
             let _ = answered.send(ToWorkstation::Result { id, outcome });
         });

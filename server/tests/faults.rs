@@ -50,7 +50,7 @@ fn signal(child: &Child, signal: &str) {
 
 async fn workstation(dir: &Path, address: &str, name: &str) -> Arc<Link> {
     let identity = pair(address, &pairing_code(dir), name).await.unwrap();
-    let link = Link::connect(address, &identity).await.unwrap();
+    let link = Link::connect(address, &identity, common::nowhere()).await.unwrap();
     sign_in_owner(&link).await;
     Arc::new(link)
 }

@@ -116,7 +116,7 @@ async fn workstations_the_server_does_not_know_get_nothing() {
 
     // A certificate the clinic's authority did not sign.
     let (stranger, _) = paired_elsewhere().await;
-    assert!(matches!(Link::connect(&address, &stranger).await, Err(LinkError::Refused(_))));
+    assert!(matches!(Link::connect(&address, &stranger, common::nowhere()).await, Err(LinkError::Refused(_))));
 
     // A device that was paired, then revoked: its open connection closes, and it cannot come back.
     let (identity, link) = paired(&server, &address, "Old laptop").await;
@@ -127,7 +127,7 @@ async fn workstations_the_server_does_not_know_get_nothing() {
     tokio::time::timeout(Duration::from_secs(5), connected.wait_for(|c| !c)).await.unwrap().unwrap();
     let after = tokio::time::timeout(Duration::from_secs(2), link.call("signin::app_status", Value::Null)).await;
     assert!(after.is_err(), "a revoked device got an answer: {after:?}");
-    assert!(matches!(Link::connect(&address, &identity).await, Err(LinkError::Refused(_))));
+    assert!(matches!(Link::connect(&address, &identity, common::nowhere()).await, Err(LinkError::Refused(_))));
 }
 
 /// A workstation paired with another clinic's server.

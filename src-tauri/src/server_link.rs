@@ -5,6 +5,8 @@
 //! with the same name and the same arguments: the invoke handler forwards it before
 //! any command runs, and Tauri's permission check has already run. The page hears
 //! `server-connection` (connected or not) and `clinic-changed` (what changed) events.
+//! While an operation runs on the server, its dialogs and printing happen here, on
+//! this computer ([`Native`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -19,6 +21,8 @@ use serde_json::{json, Value};
 use specta::Type;
 use tauri::ipc::{Invoke, InvokeBody};
 use tauri::{AppHandle, Emitter, Wry};
+
+use crate::commands::Native;
 
 /// The file that makes this computer a workstation.
 const LINK_FILE: &str = "workstation.json";
@@ -54,7 +58,8 @@ impl ServerLink {
         match serde_json::from_slice::<Saved>(&bytes) {
             Ok(saved) => {
                 // The link's tasks run on Tauri's runtime.
-                match tauri::async_runtime::block_on(async { Link::start(&saved.address, &saved.identity) }) {
+                let here = Arc::new(Native(app.clone()));
+                match tauri::async_runtime::block_on(async { Link::start(&saved.address, &saved.identity, here) }) {
                     Ok(link) => self.keep(app, saved.address, link),
                     Err(e) => log::error!("the clinic server's link could not start: {e}"),
                 }
@@ -83,7 +88,9 @@ impl ServerLink {
             }
             refused => Error::invalid("code", refused.to_string()), // a wrong or used code, another clinic's
         })?;
-        let link = Link::connect(address, &identity).await.map_err(|e| Error::invalid("address", e.to_string()))?;
+        let here = Arc::new(Native(app.clone()));
+        let link =
+            Link::connect(address, &identity, here).await.map_err(|e| Error::invalid("address", e.to_string()))?;
         let saved = Saved { address: address.to_string(), identity };
         let bytes = serde_json::to_vec_pretty(&saved).map_err(|e| Error::Internal(e.to_string()))?;
         save_file(&dir.join(LINK_FILE), &bytes)?;

@@ -2,16 +2,19 @@
 // process on 127.0.0.1 with its own TLS authority): each connects with a pairing code
 // from the first-start screen, a receptionist registers a patient at the desk and the
 // injector's open search finds her without typing; the workstations keep no records;
-// a hung server shows a banner until it answers again; an administrator revokes the
-// front desk from Settings → Workstations and it is cut off.
+// the desk books and checks her in, the injector's Today shows her at once, the
+// injector charts, signs and prints the handout on the treatment room's own printer,
+// and the desk sees the appointment completed; a hung server shows a banner until it
+// answers again; an administrator revokes the front desk from Settings → Workstations
+// and it is cut off.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { test } from 'node:test';
-import { App, APP_BINARY, TEST_TIMEOUT, filesContaining, freePort } from './app.mjs';
+import { App, APP_BINARY, TEST_TIMEOUT, filesContaining, freePort, normalize } from './app.mjs';
 
 const BIN = path.dirname(APP_BINARY);
 const SERVER_CLI = path.join(BIN, 'glabella-server');
@@ -40,9 +43,18 @@ function pairingCode(dir) {
   return out.stdout.trim();
 }
 
+/** A date `days` from today as year-month-day, and as the demo clinic writes it. */
+function inDays(days) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+function written(ymd) {
+  const [y, m, d] = ymd.split('-');
+  return `${d}/${m}/${y}`;
+}
+
 /** Connects a fresh app window, named `name`, to the server and signs in. */
-async function workstation(serverDir, address, name, [username, password]) {
-  const app = await App.start();
+async function workstation(serverDir, address, name, [username, password], env) {
+  const app = await App.start({ env });
   await app.heading('Set up your clinic');
   await app.click("Connect to the clinic's server…");
   await app.heading("Connect to the clinic's server");
@@ -72,7 +84,8 @@ test('two workstations on one clinic server: registered at the desk, found in th
     await desk.signIn(...RECEPTION);
     assert.match(await desk.signedInUser(), /Receptionist/);
 
-    const room = await workstation(serverDir, address, 'Treatment room 1', INJECTOR);
+    const printer = fs.mkdtempSync(path.join(os.tmpdir(), 'glabella-room-printer-'));
+    const room = await workstation(serverDir, address, 'Treatment room 1', INJECTOR, { GLABELLA_PRINT_TO_DIR: printer });
     apps.push(room);
     await room.search('Lee');
     await room.waitForText('No patients found');
@@ -92,6 +105,72 @@ test('two workstations on one clinic server: registered at the desk, found in th
       assert.ok(!files.some((f) => f.startsWith('glabella.sqlite3') || f === 'glabella.keys'), `${files}`);
       assert.deepEqual(filesContaining(app.dataDir, ['Ann', 'Lee']), []);
     }
+
+    // The owner, at the treatment room, receives stock and opens the clinic every day
+    // (the test runs on any weekday).
+    await room.signOut();
+    await room.signIn(...ADMIN);
+    await room.click('Stock');
+    await room.fillForm({ 'Product': 'Botox Cosmetic 100 U', 'Lot number': 'C1234', 'Expiry date': inDays(200), 'Quantity': '5' });
+    await room.click('Receive stock');
+    await room.waitForText('Received 5 × Botox Cosmetic 100 U, lot C1234');
+    await room.click('Settings');
+    await room.heading('Booking');
+    await room.fill('Open on Saturday', true);
+    await room.fill('Open on Sunday', true);
+    await room.click('Save opening hours');
+    await room.waitForText('Opening hours saved.');
+    await room.signOut();
+    await room.signIn(...INJECTOR);
+    await room.click('Today');
+    await room.waitForText('Nothing booked today.');
+
+    // The desk books Ann with the injector and checks her in.
+    await desk.click('Appointments');
+    await desk.click('Book Inès Injector at 10:00');
+    await desk.heading('Book appointment');
+    await desk.fill('Patient', 'Lee');
+    await desk.click(`Ann Lee · born ${written('1980-01-01')}`);
+    await desk.fill('Room', 'Room 1');
+    await desk.click('Book appointment');
+    await desk.waitForText('Booked Ann Lee');
+    await desk.click('Today');
+    await desk.click('Mark Ann Lee arrived');
+    await desk.waitForText('arrived, waiting 0 min');
+
+    // The injector's Today shows her without a click (it reloads by itself only every 30 s).
+    await room.waitForText('arrived, waiting', { timeout: 5_000 });
+    await room.click('Start session for Ann Lee');
+    await room.waitForH1('Neurotoxin session · Ann Lee');
+    await room.click('Open a new vial');
+    await room.fill('Lot', `Botox Cosmetic 100 U · lot C1234 · expires ${written(inDays(200))} · 5 unopened`);
+    await room.click('Open vial');
+    await room.waitForText('2.5 mL diluent: 4 U per 0.1 mL');
+    await room.clickFaceChart(0.5, 0.312);
+    await room.fill('Dose of point 1 (U)', '20');
+    await room.fill('Consent confirmed', true);
+    await room.fill('Consent form version', 'Neurotoxin consent v3');
+    await room.fill('Allergies, medical flags and contraindications reviewed with the patient', true);
+    await room.waitForText('Draft — Draft saved at');
+    await room.click('Sign session');
+    await room.waitForText('Signed by Inès Injector');
+
+    // The handout is typeset by the server and printed on the treatment room's printer.
+    await room.click('Print aftercare handout');
+    await room.waitForText('The aftercare handout was sent to the printer and recorded in the chart.');
+    const printed = fs.readdirSync(printer);
+    assert.equal(printed.length, 1, `printed: ${printed}`);
+    assert.match(normalize(execFileSync('pdftotext', [path.join(printer, printed[0]), '-']).toString()), /Ann Lee/);
+    assert.deepEqual(fs.readdirSync(serverDir).filter((f) => f.endsWith('.pdf')), [], 'the server printed nothing');
+    await room.screenshot('workstation-signed');
+
+    // The desk's Today shows the appointment completed, without a click.
+    const row = desk.browser.$('tr[data-testid^="today-"]');
+    await desk.browser.waitUntil(async () => normalize(await row.getText()).includes('completed'), {
+      timeout: 5_000,
+      timeoutMsg: "the desk's Today does not show the appointment completed",
+    });
+    await desk.screenshot('workstation-desk-completed');
 
     // A hung server: a banner at once, gone when it answers again.
     server.kill('SIGSTOP');

@@ -9,6 +9,7 @@ use crate::booking::views::{self, BookView, Columns, PatientAppointments, TodayR
 use crate::booking::{Appointment, CancelReason, Status};
 use crate::clinic::Clinic;
 use crate::paperwork;
+use crate::printing::Print;
 use crate::sessions::Session;
 use crate::Result;
 
@@ -71,12 +72,18 @@ pub fn start_appointment_session(clinic: &Clinic, actor: &Actor, id: i64) -> Res
 }
 
 /// Prints the day sheet of `injector_id` on `date` (empty for today): typeset on a read
-/// connection, audited in a short write, then sent to the printer with no lock held.
+/// connection, audited in a short write, then sent to `printer` with no lock held.
 /// Returns how many appointments it lists.
-pub fn print_day_sheet(clinic: &Clinic, actor: &Actor, date: &str, injector_id: i64) -> Result<u32> {
+pub fn print_day_sheet(
+    clinic: &Clinic,
+    actor: &Actor,
+    date: &str,
+    injector_id: i64,
+    printer: &dyn Print,
+) -> Result<u32> {
     let now = clinic.now();
     let sheet = clinic.db().read(|c| paperwork::day_sheet(c, actor, date, injector_id, now))?;
     clinic.db().write(|tx| paperwork::record_day_sheet(tx, actor, &sheet))?;
-    clinic.print(&sheet.pdf, &paperwork::day_sheet_job(&sheet))?;
+    printer.print(&sheet.pdf, &paperwork::day_sheet_job(&sheet))?;
     Ok(sheet.appointments)
 }

@@ -7,6 +7,7 @@ use crate::booking::calls::{self, CallForm, CallList, CallListQuery};
 use crate::clinic::Clinic;
 use crate::files::{save_export, SaveDialog};
 use crate::paperwork::{self, SavedList};
+use crate::printing::Print;
 use crate::Result;
 
 /// A page of the patients to call.
@@ -22,16 +23,16 @@ pub fn record_call(clinic: &Clinic, actor: &Actor, form: &CallForm) -> Result<()
 }
 
 /// Prints every patient `query` selects (all pages; its offset and limit are ignored):
-/// typeset on a read connection, audited in a short write, then sent to the printer
+/// typeset on a read connection, audited in a short write, then sent to `printer`
 /// with no lock held. Returns how many patients it lists.
-pub fn print_call_list(clinic: &Clinic, actor: &Actor, query: &CallListQuery) -> Result<u32> {
+pub fn print_call_list(clinic: &Clinic, actor: &Actor, query: &CallListQuery, printer: &dyn Print) -> Result<u32> {
     let now = clinic.now();
     let (pdf, patients, name) = clinic.db().read(|c| {
         let (pdf, patients) = paperwork::call_list_pdf(c, actor, query, now)?;
         Ok((pdf, patients, paperwork::call_list_file_name(c, now)?))
     })?;
     clinic.db().write(|tx| paperwork::record_call_list(tx, actor, patients, "printed"))?;
-    clinic.print(&pdf, &format!("{name}.pdf"))?;
+    printer.print(&pdf, &format!("{name}.pdf"))?;
     Ok(patients)
 }
 

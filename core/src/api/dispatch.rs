@@ -5,9 +5,10 @@
 //! arguments (an unknown member is refused), and the result is the function's own,
 //! as JSON.
 //!
-//! The few operations that open a dialog or a printer belong to the computer in front
-//! of the person, not to the one that holds the records; they are listed in
-//! [`AT_THE_WORKSTATION`] and refused here until the workstation can serve them.
+//! The operations that open a dialog or print run here too, with the dialogs and the
+//! printer of the computer in front of the person: the server lends them as
+//! [`Peripherals`] that ask the workstation. Only the backup folder's two operations
+//! stay with the computer that holds the records ([`AT_THE_SERVER`]).
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -27,35 +28,32 @@ use crate::booking::setup::{DayHours, KindLength};
 use crate::booking::views::Columns;
 use crate::booking::{CancelReason, Status};
 use crate::clinic::Clinic;
+use crate::files::SaveDialog;
 use crate::handouts::Paper;
 use crate::imports::ImportOptions;
+use crate::imports::OpenDialog;
 use crate::patients::PatientDetails;
+use crate::printing::Print;
 use crate::products::{ProductForm, TreatmentKind};
 use crate::sessions::SessionForm;
 use crate::stock::{LotForm, VialForm};
 use crate::{Error, Result};
 
-/// Operations that need the workstation's own dialogs or printer, with the reason.
-pub const AT_THE_WORKSTATION: &[(&str, &str)] = &[
-    ("signin::find_backups", "opens a folder dialog"),
-    ("backups::choose_backup_folder", "opens a folder dialog"),
-    ("audit::export_audit_csv", "opens a save dialog"),
-    ("export::export_everything_csv", "opens a save dialog"),
-    ("export::export_everything_fhir", "opens a save dialog"),
-    ("imports::choose_import_file", "opens a file dialog"),
-    ("appointments::print_day_sheet", "prints"),
-    ("calls::print_call_list", "prints"),
-    ("calls::export_call_list_csv", "opens a save dialog"),
-    ("stock::export_recall_csv", "opens a save dialog"),
-    ("library::export_article_markdown", "opens a save dialog"),
-    ("handouts::print_handout", "prints"),
-    ("handouts::save_handout_pdf", "opens a save dialog"),
-    ("handouts::reprint_handout", "prints"),
-];
+/// The computer in front of the person: its save and open dialogs and its printer.
+/// In the app that is this computer; on the clinic server, the workstation the call
+/// came from.
+pub trait Peripherals: SaveDialog + OpenDialog + Print {}
+
+impl<T: SaveDialog + OpenDialog + Print> Peripherals for T {}
+
+/// Operations about folders on the computer that holds the records (its backups),
+/// which a workstation's folder dialog cannot name.
+pub const AT_THE_SERVER: &[&str] = &["signin::find_backups", "backups::choose_backup_folder"];
 
 /// The table: `desk` rows run on the [`Desk`] itself (signing in and out), `actor`
 /// rows for the signed-in, unlocked person, `server` rows for that person with the
-/// server's [`Workstations`]. Each row names the arguments with their types; the
+/// server's [`Workstations`], `here` rows for that person with the [`Peripherals`] of
+/// the computer in front of them. Each row names the arguments with their types; the
 /// body sees them by those names.
 macro_rules! operations {
     ($($kind:ident $module:ident :: $op:ident { $($arg:ident : $ty:ty),* $(,)? } => $body:expr;)*) => {
@@ -64,26 +62,27 @@ macro_rules! operations {
 
         /// Runs the operation `op` with `args` (a JSON object, or `null` for none) for
         /// the person signed in at `desk`, on the clinic server whose paired devices
-        /// are `devices`; its result as JSON.
-        pub fn call(desk: &Desk, devices: &dyn Workstations, op: &str, args: Value) -> Result<Value> {
+        /// are `devices`, with the dialogs and printer of `here`; its result as JSON.
+        pub fn call(desk: &Desk, devices: &dyn Workstations, here: &dyn Peripherals, op: &str, args: Value) -> Result<Value> {
             $(
                 if op == concat!(stringify!($module), "::", stringify!($op)) {
                     #[derive(Deserialize)]
                     #[serde(rename_all = "camelCase", deny_unknown_fields)]
                     struct Args { $($arg: $ty),* }
                     let Args { $($arg),* } = arguments(args)?;
-                    return operations!(@run $kind desk, devices, $body);
+                    return operations!(@run $kind desk, devices, here, $body);
                 }
             )*
-            match AT_THE_WORKSTATION.iter().find(|(name, _)| *name == op) {
-                Some((_, why)) => Err(Error::invalid("op", format!("{op} {why} on the workstation; it cannot run on the clinic server yet"))),
-                None => Err(Error::invalid("op", format!("there is no operation {op:?}"))),
+            if AT_THE_SERVER.contains(&op) {
+                return Err(Error::invalid("op", "Backups are kept by the clinic server: choose their folder on the computer that runs it."));
             }
+            Err(Error::invalid("op", format!("there is no operation {op:?}")))
         }
     };
-    (@run desk $desk:ident, $devices:ident, $body:expr) => { as_json(($body)($desk)) };
-    (@run actor $desk:ident, $devices:ident, $body:expr) => { for_actor($desk, $body) };
-    (@run server $desk:ident, $devices:ident, $body:expr) => { for_actor($desk, |c, a| ($body)(c, a, $devices)) };
+    (@run desk $desk:ident, $devices:ident, $here:ident, $body:expr) => { as_json(($body)($desk)) };
+    (@run actor $desk:ident, $devices:ident, $here:ident, $body:expr) => { for_actor($desk, $body) };
+    (@run server $desk:ident, $devices:ident, $here:ident, $body:expr) => { for_actor($desk, |c, a| ($body)(c, a, $devices)) };
+    (@run here $desk:ident, $devices:ident, $here:ident, $body:expr) => { for_actor($desk, |c, a| ($body)(c, a, $here)) };
 }
 
 /// The arguments as the operation's own type; `null` reads as no arguments.
@@ -189,6 +188,18 @@ operations! {
     server workstations::list_workstations {} => workstations::list_workstations;
     server workstations::start_pairing {} => workstations::start_pairing;
     server workstations::revoke_workstation { id: String } => |c, a, w| workstations::revoke_workstation(c, a, w, &id);
+    here audit::export_audit_csv { filter: AuditFilter } => |c, a, p: &dyn Peripherals| audit::export_audit_csv(c, a, &filter, p);
+    here export::export_everything_csv {} => |c, a, p: &dyn Peripherals| export::export_everything_csv(c, a, p);
+    here export::export_everything_fhir {} => |c, a, p: &dyn Peripherals| export::export_everything_fhir(c, a, p);
+    here imports::choose_import_file {} => |c, a, p: &dyn Peripherals| imports::choose_import_file(c, a, p);
+    here appointments::print_day_sheet { date: String, injector_id: i64 } => |c, a, p: &dyn Peripherals| appointments::print_day_sheet(c, a, &date, injector_id, p);
+    here calls::print_call_list { query: CallListQuery } => |c, a, p: &dyn Peripherals| calls::print_call_list(c, a, &query, p);
+    here calls::export_call_list_csv { query: CallListQuery } => |c, a, p: &dyn Peripherals| calls::export_call_list_csv(c, a, &query, p);
+    here stock::export_recall_csv { lot_number: String } => |c, a, p: &dyn Peripherals| stock::export_recall_csv(c, a, &lot_number, p);
+    here library::export_article_markdown { id: i64 } => |c, a, p: &dyn Peripherals| library::export_article_markdown(c, a, id, p);
+    here handouts::print_handout { session_id: i64, article_ids: Vec<i64> } => |c, a, p: &dyn Peripherals| handouts::print_handout(c, a, session_id, &article_ids, p);
+    here handouts::save_handout_pdf { session_id: i64, article_ids: Vec<i64> } => |c, a, p: &dyn Peripherals| handouts::save_handout_pdf(c, a, session_id, &article_ids, p);
+    here handouts::reprint_handout { id: i64 } => |c, a, p: &dyn Peripherals| handouts::reprint_handout(c, a, id, p);
 }
 
 #[cfg(test)]
@@ -196,9 +207,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_operation_is_dispatched_or_named_for_the_workstation() {
-        let mut covered: Vec<&str> =
-            DISPATCHED.iter().copied().chain(AT_THE_WORKSTATION.iter().map(|(op, _)| *op)).collect();
+    fn every_operation_is_dispatched_or_kept_at_the_server() {
+        let mut covered: Vec<&str> = DISPATCHED.iter().chain(AT_THE_SERVER).copied().collect();
         covered.sort_unstable();
         let mut all = OPERATIONS.to_vec();
         all.sort_unstable();

@@ -28,10 +28,12 @@ fn export_everything(
 ) -> Result<Option<Exported>> {
     actor.require(Permission::ExportRecords)?; // no dialog for someone refused
     let (filter, extension) = format.file_type();
-    let Some(path) = dialog.choose(&format.file_name(clinic.today()), filter, extension) else { return Ok(None) };
+    let Some(target) = dialog.save_as(&format.file_name(clinic.today()), filter, extension)? else {
+        return Ok(None);
+    };
     let now = clinic.now();
     let (file_name, counts) = save_streamed(
-        &path,
+        target,
         |out| {
             clinic.db().read(|c| {
                 export::snapshot(c, |c| match format {

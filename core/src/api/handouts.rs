@@ -8,8 +8,9 @@
 
 use crate::auth::{Actor, Permission};
 use crate::clinic::Clinic;
-use crate::files::{save_file, SaveDialog};
+use crate::files::{save_bytes, SaveDialog};
 use crate::handouts::{self, AftercareTemplate, HandoutOutput, HandoutRecord, Paper};
+use crate::printing::Print;
 use crate::products::TreatmentKind;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -62,10 +63,16 @@ pub fn set_clinic_logo(clinic: &Clinic, actor: &Actor, image: &[u8]) -> Result<(
 }
 
 /// Makes the handout of a signed session with the chosen articles, records it and
-/// sends it to the printer. A failed print stays recorded as failed and is reported.
-pub fn print_handout(clinic: &Clinic, actor: &Actor, session_id: i64, article_ids: &[i64]) -> Result<HandoutRecord> {
+/// sends it to `printer`. A failed print stays recorded as failed and is reported.
+pub fn print_handout(
+    clinic: &Clinic,
+    actor: &Actor,
+    session_id: i64,
+    article_ids: &[i64],
+    printer: &dyn Print,
+) -> Result<HandoutRecord> {
     let (record, pdf) = give(clinic, actor, session_id, article_ids, HandoutOutput::Print)?;
-    delivered(clinic, actor, &record, false, clinic.print(&pdf, &format!("handout-{}.pdf", record.id)))?;
+    delivered(clinic, actor, &record, false, printer.print(&pdf, &format!("handout-{}.pdf", record.id)))?;
     Ok(record)
 }
 
@@ -80,17 +87,17 @@ pub fn save_handout_pdf(
 ) -> Result<Option<SavedHandout>> {
     actor.require(Permission::PrintHandouts)?;
     let name = clinic.db().read(|c| handouts::handout_file_name(c, session_id))?;
-    let Some(path) = dialog.choose(&name, "PDF", "pdf") else { return Ok(None) };
+    let Some(target) = dialog.save_as(&name, "PDF", "pdf")? else { return Ok(None) };
     let (record, pdf) = give(clinic, actor, session_id, article_ids, HandoutOutput::Pdf)?;
-    let file_name = delivered(clinic, actor, &record, false, save_file(&path, &pdf))?;
+    let file_name = delivered(clinic, actor, &record, false, save_bytes(target, &pdf))?;
     Ok(Some(SavedHandout { record, file_name }))
 }
 
-/// Prints a recorded handout again, exactly as it was given.
-pub fn reprint_handout(clinic: &Clinic, actor: &Actor, id: i64) -> Result<HandoutRecord> {
+/// Prints a recorded handout again on `printer`, exactly as it was given.
+pub fn reprint_handout(clinic: &Clinic, actor: &Actor, id: i64, printer: &dyn Print) -> Result<HandoutRecord> {
     let (patient_id, pdf) = clinic.db().read(|c| handouts::prepare_reprint(c, actor, id))?;
     let record = clinic.db().write(|tx| handouts::record_reprint(tx, actor, id, patient_id))?;
-    delivered(clinic, actor, &record, true, clinic.print(&pdf, &format!("handout-{}.pdf", record.id)))?;
+    delivered(clinic, actor, &record, true, printer.print(&pdf, &format!("handout-{}.pdf", record.id)))?;
     Ok(record)
 }
 

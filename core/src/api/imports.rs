@@ -7,8 +7,7 @@
 use crate::auth::{Actor, Permission};
 use crate::calendar::DateFormat;
 use crate::clinic::Clinic;
-use crate::files::OpenDialog;
-use crate::imports::{self, CsvFile, ImportOptions, PatientImportPreview, PatientImportReport, Prepared};
+use crate::imports::{self, CsvFile, ImportOptions, OpenDialog, PatientImportPreview, PatientImportReport, Prepared};
 use crate::Result;
 
 /// Asks for the file in `dialog`, reads it and previews it with everything detected;
@@ -19,10 +18,9 @@ pub fn choose_import_file(
     dialog: &dyn OpenDialog,
 ) -> Result<Option<PatientImportPreview>> {
     actor.require(Permission::ManageSettings)?;
-    let Some(path) = dialog.choose_file("Choose the patients' CSV file", "CSV", &["csv", "txt", "tsv"]) else {
+    let Some(file) = dialog.open("Choose the patients' CSV file", "CSV", &["csv", "txt", "tsv"])? else {
         return Ok(None);
     };
-    let file = CsvFile::read(&path)?;
     let preview = preview_file(clinic, actor, &file, &ImportOptions::default())?;
     Ok(Some(PatientImportPreview { token: clinic.import_file().hold(file), ..preview }))
 }

@@ -99,6 +99,10 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Keep every backup in FOLDER too (a USB drive or a network folder), as Settings →
+    /// Backups → Choose backup folder does; for a clinic server, whose workstations
+    /// cannot name its folders (stop the server first). Needs an administrator's --user.
+    BackupFolder { folder: PathBuf },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -130,6 +134,7 @@ fn main() -> ExitCode {
             import_patients(&cli, &dir, file, mapping.as_deref(), dates, merge, dry_run)
         }
         Command::Export { format, ref to } => export(&cli, &dir, format, to),
+        Command::BackupFolder { ref folder } => backup_folder(&cli, &dir, folder),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -309,13 +314,26 @@ fn check(cli: &Cli, dir: &Path) -> Result<(), String> {
     }
 }
 
-/// The export's "save dialog": the path given with --to.
+/// The "dialog" of the export and the backup folder: the path given on the command line.
 struct SaveTo(PathBuf);
 
 impl SaveDialog for SaveTo {
     fn choose(&self, _: &str, _: &str, _: &str) -> Option<PathBuf> {
         Some(self.0.clone())
     }
+
+    fn choose_folder(&self, _: &str) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+}
+
+fn backup_folder(cli: &Cli, dir: &Path, folder: &Path) -> Result<(), String> {
+    let user = cli.user.as_deref().ok_or("give --user NAME of an administrator (the change is audited)")?;
+    let (clinic, actor) = Clinic::sign_in(dir, user, &password_for(user)?).map_err(|e| e.to_string())?;
+    let status = api::backups::choose_backup_folder(&clinic, &actor, &SaveTo(folder.to_path_buf()))
+        .map_err(|e| e.to_string())?;
+    println!("Backups also go to {}.", status.folder.as_deref().unwrap_or("(no folder)"));
+    Ok(())
 }
 
 fn export(cli: &Cli, dir: &Path, format: ExportFormat, to: &Path) -> Result<(), String> {

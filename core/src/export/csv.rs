@@ -6,7 +6,7 @@
 //! are Glabella's, so the files can be joined on them. Doses stay in the product's own
 //! unit, named in the next column: a Dysport unit is not a Botox unit.
 
-use std::io::{Seek, Write};
+use std::io::Write;
 
 use rusqlite::Connection;
 use zip::write::SimpleFileOptions;
@@ -81,10 +81,11 @@ fn yes_no(value: bool) -> String {
     if value { "yes" } else { "no" }.into()
 }
 
-/// Writes the archive into `out` from `conn` (inside one [`super::snapshot`]).
-pub fn write_zip(conn: &Connection, actor: &Actor, out: impl Write + Seek) -> Result<ExportCounts> {
+/// Writes the archive into `out` from `conn` (inside one [`super::snapshot`]), as a
+/// stream: `out` need not seek, so it may be a file on another computer.
+pub fn write_zip(conn: &Connection, actor: &Actor, out: impl Write) -> Result<ExportCounts> {
     actor.require(Permission::ExportRecords)?;
-    let mut zip = ZipWriter::new(out);
+    let mut zip = ZipWriter::new_stream(out);
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).large_file(true);
     let mut counts = ExportCounts::default();
     let mut line = String::new();

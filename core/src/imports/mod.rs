@@ -25,7 +25,7 @@ use specta::Type;
 use crate::patients::PatientDetails;
 pub use columns::{auto_columns, parse_mapping};
 pub use plan::{import, preview};
-pub use read::{CsvFile, Held, MAX_FILE_BYTES, MAX_ROWS};
+pub use read::{CsvFile, Held, OpenDialog, MAX_FILE_BYTES, MAX_ROWS};
 pub use rows::{prepare, Prepared};
 
 /// A patient's field a column can fill.

@@ -3,7 +3,7 @@
 //! records by the `csv` crate (quoted cells may hold delimiters and line breaks), the
 //! delimiter guessed from the first rows unless chosen.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
@@ -19,6 +19,23 @@ pub const MAX_ROWS: usize = 100_000;
 
 const NOT_TEXT: &str =
     "This is not a CSV text file. In the spreadsheet, save the list with \"Save as\" → \"CSV\" and choose that file.";
+
+/// The native "Open" dialog (or, in the end-to-end tests, a stand-in file): the file a
+/// person picks for the core to read (a patient list to import).
+pub trait OpenDialog: Send + Sync {
+    /// Asks which file on this computer to open, titled `title`, offering files of type
+    /// `filter` (e.g. "CSV") ending in one of `extensions`; `None` if the person cancelled.
+    fn choose_file(&self, title: &str, filter: &str, extensions: &[&str]) -> Option<PathBuf> {
+        let _ = (title, filter, extensions);
+        None
+    }
+
+    /// Asks which file to open ([`OpenDialog::choose_file`]) and reads it; `None` if the
+    /// person cancelled.
+    fn open(&self, title: &str, filter: &str, extensions: &[&str]) -> Result<Option<CsvFile>> {
+        self.choose_file(title, filter, extensions).map(|path| CsvFile::read(&path)).transpose()
+    }
+}
 
 /// A chosen file, read whole.
 #[derive(Debug, Clone)]

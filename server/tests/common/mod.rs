@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test file uses some of these
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use glabella_core::api::office::Office;
@@ -10,7 +11,10 @@ use glabella_core::auth::settings::ClinicSettings;
 use glabella_core::auth::users::NewUser;
 use glabella_core::auth::Role;
 use glabella_core::db::keys::KdfParams;
+use glabella_core::files::SaveDialog;
+use glabella_core::imports::OpenDialog;
 use glabella_core::patients::PatientDetails;
+use glabella_core::printing::{Print, Printer};
 use glabella_server::client::{pair, Identity, Link, LinkError};
 use glabella_server::serve::Server;
 use serde_json::{json, Value};
@@ -51,9 +55,47 @@ pub async fn start(dir: &std::path::Path) -> (Arc<Server>, String) {
     (server, address)
 }
 
+/// A workstation's dialogs and printer: files are "saved" into `saved`, the "chosen"
+/// file to open is `open` (nothing: cancelled), and PDFs are "printed" into `printed`.
+/// With no `saved` folder the save dialog is cancelled.
+#[derive(Default)]
+pub struct Workbench {
+    pub saved: Option<PathBuf>,
+    pub open: Option<PathBuf>,
+    pub printed: PathBuf,
+}
+
+impl SaveDialog for Workbench {
+    fn choose(&self, file_name: &str, _: &str, _: &str) -> Option<PathBuf> {
+        self.saved.as_ref().map(|dir| dir.join(file_name))
+    }
+}
+
+impl OpenDialog for Workbench {
+    fn choose_file(&self, _: &str, _: &str, _: &[&str]) -> Option<PathBuf> {
+        self.open.clone()
+    }
+}
+
+impl Print for Workbench {
+    fn print(&self, pdf: &[u8], job: &str) -> glabella_core::Result<()> {
+        Printer::ToFolder(self.printed.clone()).print(&self.printed, pdf, job)
+    }
+}
+
+/// A workstation whose dialogs are always cancelled and whose printer is a temp folder.
+pub fn nowhere() -> Arc<Workbench> {
+    Arc::new(Workbench { printed: std::env::temp_dir().join("glabella-test-printed"), ..Default::default() })
+}
+
 pub async fn paired(server: &Server, address: &str, name: &str) -> (Identity, Link) {
+    paired_with(server, address, name, nowhere()).await
+}
+
+/// A workstation paired and connected, with `here` for its dialogs and printer.
+pub async fn paired_with(server: &Server, address: &str, name: &str, here: Arc<Workbench>) -> (Identity, Link) {
     let identity = pair(address, &server.pairing_code().unwrap(), name).await.unwrap();
-    let link = Link::connect(address, &identity).await.unwrap();
+    let link = Link::connect(address, &identity, here).await.unwrap();
     (identity, link)
 }
 

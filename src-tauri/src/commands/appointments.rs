@@ -99,5 +99,5 @@ pub async fn start_appointment_session(desk: State<'_, Arc<Desk>>, id: i64) -> R
 #[tauri::command]
 #[specta::specta]
 pub async fn print_day_sheet(desk: State<'_, Arc<Desk>>, date: String, injector_id: i64) -> Result<u32, ApiError> {
-    as_actor(desk, move |c, a| appointments::print_day_sheet(c, a, &date, injector_id)).await
+    as_actor(desk, move |c, a| appointments::print_day_sheet(c, a, &date, injector_id, c)).await
 }

@@ -8,7 +8,7 @@ use glabella_core::audit::{AuditEntry, AuditFilter};
 use glabella_core::error::ApiError;
 use tauri::{AppHandle, State};
 
-use super::{as_actor, NativeSaveDialog};
+use super::{as_actor, Native};
 
 #[tauri::command]
 #[specta::specta]
@@ -25,5 +25,5 @@ pub async fn export_audit_csv(
     desk: State<'_, Arc<Desk>>,
     filter: AuditFilter,
 ) -> Result<Option<String>, ApiError> {
-    as_actor(desk, move |c, a| audit::export_audit_csv(c, a, &filter, &NativeSaveDialog(app))).await
+    as_actor(desk, move |c, a| audit::export_audit_csv(c, a, &filter, &Native(app))).await
 }

@@ -8,7 +8,7 @@ use glabella_core::backup::{BackupRun, BackupStatus};
 use glabella_core::error::ApiError;
 use tauri::{AppHandle, State};
 
-use super::{as_actor, NativeSaveDialog};
+use super::{as_actor, Native};
 
 #[tauri::command]
 #[specta::specta]
@@ -25,5 +25,5 @@ pub async fn back_up_now(desk: State<'_, Arc<Desk>>) -> Result<Vec<BackupRun>, A
 #[tauri::command]
 #[specta::specta]
 pub async fn choose_backup_folder(app: AppHandle, desk: State<'_, Arc<Desk>>) -> Result<BackupStatus, ApiError> {
-    as_actor(desk, move |c, a| backups::choose_backup_folder(c, a, &NativeSaveDialog(app))).await
+    as_actor(desk, move |c, a| backups::choose_backup_folder(c, a, &Native(app))).await
 }

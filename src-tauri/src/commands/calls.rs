@@ -9,7 +9,7 @@ use glabella_core::error::ApiError;
 use glabella_core::paperwork::SavedList;
 use tauri::{AppHandle, State};
 
-use super::{as_actor, NativeSaveDialog};
+use super::{as_actor, Native};
 
 #[tauri::command]
 #[specta::specta]
@@ -27,7 +27,7 @@ pub async fn record_call(desk: State<'_, Arc<Desk>>, form: CallForm) -> Result<(
 #[tauri::command]
 #[specta::specta]
 pub async fn print_call_list(desk: State<'_, Arc<Desk>>, query: CallListQuery) -> Result<u32, ApiError> {
-    as_actor(desk, move |c, a| calls::print_call_list(c, a, &query)).await
+    as_actor(desk, move |c, a| calls::print_call_list(c, a, &query, c)).await
 }
 
 /// Saves the whole list `query` selects as CSV where the person chooses; `null` if
@@ -39,5 +39,5 @@ pub async fn export_call_list_csv(
     desk: State<'_, Arc<Desk>>,
     query: CallListQuery,
 ) -> Result<Option<SavedList>, ApiError> {
-    as_actor(desk, move |c, a| calls::export_call_list_csv(c, a, &query, &NativeSaveDialog(app))).await
+    as_actor(desk, move |c, a| calls::export_call_list_csv(c, a, &query, &Native(app))).await
 }

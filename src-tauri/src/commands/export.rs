@@ -8,14 +8,14 @@ use glabella_core::error::ApiError;
 use glabella_core::export::Exported;
 use tauri::{AppHandle, State};
 
-use super::{as_actor, NativeSaveDialog};
+use super::{as_actor, Native};
 
 /// Saves everything as CSV files in a .zip where the person chooses; `null` if they
 /// cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_everything_csv(app: AppHandle, desk: State<'_, Arc<Desk>>) -> Result<Option<Exported>, ApiError> {
-    as_actor(desk, move |c, a| export::export_everything_csv(c, a, &NativeSaveDialog(app))).await
+    as_actor(desk, move |c, a| export::export_everything_csv(c, a, &Native(app))).await
 }
 
 /// Saves everything as a FHIR R4 JSON bundle where the person chooses; `null` if they
@@ -23,5 +23,5 @@ pub async fn export_everything_csv(app: AppHandle, desk: State<'_, Arc<Desk>>) -
 #[tauri::command]
 #[specta::specta]
 pub async fn export_everything_fhir(app: AppHandle, desk: State<'_, Arc<Desk>>) -> Result<Option<Exported>, ApiError> {
-    as_actor(desk, move |c, a| export::export_everything_fhir(c, a, &NativeSaveDialog(app))).await
+    as_actor(desk, move |c, a| export::export_everything_fhir(c, a, &Native(app))).await
 }

@@ -10,7 +10,7 @@ use glabella_core::handouts::{AftercareTemplate, HandoutRecord, Paper};
 use glabella_core::products::TreatmentKind;
 use tauri::{AppHandle, State};
 
-use super::{as_actor, NativeSaveDialog};
+use super::{as_actor, Native};
 
 #[tauri::command]
 #[specta::specta]
@@ -69,7 +69,7 @@ pub async fn print_handout(
     session_id: i64,
     article_ids: Vec<i64>,
 ) -> Result<HandoutRecord, ApiError> {
-    as_actor(desk, move |c, a| handouts::print_handout(c, a, session_id, &article_ids)).await
+    as_actor(desk, move |c, a| handouts::print_handout(c, a, session_id, &article_ids, c)).await
 }
 
 /// Saves the handout as a PDF where the person chooses; `null` if they cancelled.
@@ -81,13 +81,13 @@ pub async fn save_handout_pdf(
     session_id: i64,
     article_ids: Vec<i64>,
 ) -> Result<Option<SavedHandout>, ApiError> {
-    as_actor(desk, move |c, a| handouts::save_handout_pdf(c, a, session_id, &article_ids, &NativeSaveDialog(app))).await
+    as_actor(desk, move |c, a| handouts::save_handout_pdf(c, a, session_id, &article_ids, &Native(app))).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn reprint_handout(desk: State<'_, Arc<Desk>>, id: i64) -> Result<HandoutRecord, ApiError> {
-    as_actor(desk, move |c, a| handouts::reprint_handout(c, a, id)).await
+    as_actor(desk, move |c, a| handouts::reprint_handout(c, a, id, c)).await
 }
 
 #[tauri::command]

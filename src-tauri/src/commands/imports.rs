@@ -9,7 +9,7 @@ use glabella_core::error::ApiError;
 use glabella_core::imports::{ImportOptions, PatientImportPreview, PatientImportReport};
 use tauri::{AppHandle, State};
 
-use super::{as_actor, NativeOpenDialog};
+use super::{as_actor, Native};
 
 /// Asks for the file in the native open dialog and previews it; `null` if cancelled.
 #[tauri::command]
@@ -18,7 +18,7 @@ pub async fn choose_import_file(
     app: AppHandle,
     desk: State<'_, Arc<Desk>>,
 ) -> Result<Option<PatientImportPreview>, ApiError> {
-    as_actor(desk, move |c, a| imports::choose_import_file(c, a, &NativeOpenDialog(app))).await
+    as_actor(desk, move |c, a| imports::choose_import_file(c, a, &Native(app))).await
 }
 
 #[tauri::command]

@@ -10,7 +10,7 @@ use glabella_core::articles::{
 use glabella_core::error::ApiError;
 use tauri::{AppHandle, State};
 
-use super::{as_actor, NativeSaveDialog};
+use super::{as_actor, Native};
 
 #[tauri::command]
 #[specta::specta]
@@ -73,5 +73,5 @@ pub async fn export_article_markdown(
     desk: State<'_, Arc<Desk>>,
     id: i64,
 ) -> Result<Option<String>, ApiError> {
-    as_actor(desk, move |c, a| library::export_article_markdown(c, a, id, &NativeSaveDialog(app))).await
+    as_actor(desk, move |c, a| library::export_article_markdown(c, a, id, &Native(app))).await
 }

@@ -34,7 +34,9 @@ use glabella_core::api::signin::Desk;
 use glabella_core::auth::Actor;
 use glabella_core::clinic::Clinic;
 use glabella_core::error::ApiError;
-use glabella_core::files::{OpenDialog, SaveDialog};
+use glabella_core::files::SaveDialog;
+use glabella_core::imports::OpenDialog;
+use glabella_core::printing::{Print, SPOOL_DIR};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_specta::{Builder, ErrorHandlingMode};
@@ -76,10 +78,12 @@ where
     blocking(move || f(&clinic, &actor)).await
 }
 
-/// The native "Save as" dialog over the main window.
-struct NativeSaveDialog(AppHandle);
+/// This computer's dialogs (over the main window) and printer. The core's operations
+/// here use them for saving and opening files; a workstation lends them to the clinic
+/// server (the clinic's own printer prints what is printed on this computer).
+pub(crate) struct Native(pub AppHandle);
 
-impl SaveDialog for NativeSaveDialog {
+impl SaveDialog for Native {
     fn choose(&self, file_name: &str, filter: &str, extension: &str) -> Option<PathBuf> {
         // End-to-end builds only: a native dialog cannot be driven through WebDriver.
         if let Some(dir) = crate::hooks::save_to_dir() {
@@ -104,10 +108,7 @@ impl SaveDialog for NativeSaveDialog {
     }
 }
 
-/// The native "Open" dialog over the main window.
-struct NativeOpenDialog(AppHandle);
-
-impl OpenDialog for NativeOpenDialog {
+impl OpenDialog for Native {
     fn choose_file(&self, title: &str, filter: &str, extensions: &[&str]) -> Option<PathBuf> {
         // End-to-end builds only: a native dialog cannot be driven through WebDriver.
         if let Some(file) = crate::hooks::open_file() {
@@ -118,6 +119,14 @@ impl OpenDialog for NativeOpenDialog {
             dialog = dialog.set_parent(&window);
         }
         dialog.blocking_pick_file().and_then(|chosen| chosen.into_path().ok())
+    }
+}
+
+/// Prints on this computer's printer (the one the clinic would use), through a private
+/// spool folder in the app's data folder.
+impl Print for Native {
+    fn print(&self, pdf: &[u8], job: &str) -> glabella_core::Result<()> {
+        crate::hooks::printer().print(&glabella_core::paths::data_dir().join(SPOOL_DIR), pdf, job)
     }
 }
 

@@ -12,7 +12,7 @@ use glabella_core::backup::BackupReason;
 use glabella_core::error::ApiError;
 use tauri::{AppHandle, State};
 
-use super::{blocking, NativeSaveDialog};
+use super::{blocking, Native};
 
 #[tauri::command]
 #[specta::specta]
@@ -71,7 +71,7 @@ pub async fn list_backups(desk: State<'_, Arc<Desk>>) -> Result<Vec<BackupChoice
 #[specta::specta]
 pub async fn find_backups(app: AppHandle, desk: State<'_, Arc<Desk>>) -> Result<Vec<BackupChoice>, ApiError> {
     let desk = desk.inner().clone();
-    blocking(move || Ok(desk.find_backups(&NativeSaveDialog(app)))).await
+    blocking(move || Ok(desk.find_backups(&Native(app)))).await
 }
 
 #[tauri::command]

@@ -9,7 +9,7 @@ use glabella_core::products::{Product, ProductForm};
 use glabella_core::stock::{Inventory, Lot, LotForm, LotScan, RecallRow, Vial, VialForm};
 use tauri::{AppHandle, State};
 
-use super::{as_actor, NativeSaveDialog};
+use super::{as_actor, Native};
 
 #[tauri::command]
 #[specta::specta]
@@ -86,5 +86,5 @@ pub async fn export_recall_csv(
     desk: State<'_, Arc<Desk>>,
     lot_number: String,
 ) -> Result<Option<String>, ApiError> {
-    as_actor(desk, move |c, a| stock::export_recall_csv(c, a, &lot_number, &NativeSaveDialog(app))).await
+    as_actor(desk, move |c, a| stock::export_recall_csv(c, a, &lot_number, &Native(app))).await
 }
