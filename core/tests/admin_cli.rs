@@ -1,5 +1,6 @@
-//! `glabella-admin backup`, `verify-backup` and `restore`, run as the real binary on a
-//! real clinic folder: what an administrator would type after losing a computer.
+//! `glabella-admin backup`, `verify-backup`, `restore` and `backup-folder`, run as the
+//! real binary on a real clinic folder: what an administrator would type after losing a
+//! computer, or for a clinic server.
 
 mod common;
 
@@ -139,4 +140,21 @@ fn import_patients_from_the_command_line_with_a_dry_run_first() {
     let again = admin(dir.path(), &["--user", "owner", "import-patients", list, "--mapping", mapping], None);
     assert!(text(&again).contains("Added 0 patients, merged 0 (empty fields filled), skipped 2"), "{}", text(&again));
     assert_eq!(patients(dir.path()), 2);
+}
+
+/// A clinic server's backup folder is chosen on its own computer: `backup-folder`.
+#[test]
+fn the_backup_folder_is_chosen_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let set_up =
+        Clinic::setup_with(dir.path(), &common::desk::settings(), &common::desk::owner(), KdfParams::INSECURE_FAST)
+            .unwrap();
+    drop(set_up);
+    let chosen = admin(dir.path(), &["--user", "owner", "backup-folder", usb.path().to_str().unwrap()], None);
+    assert!(chosen.status.success(), "{}", text(&chosen));
+    assert!(text(&chosen).contains(&format!("Backups also go to {}", usb.path().display())), "{}", text(&chosen));
+    let (clinic, owner) = Clinic::sign_in(dir.path(), "owner", "owner password").unwrap();
+    let status = api::backups::backup_status(&clinic, &owner).unwrap();
+    assert_eq!(status.folder.as_deref(), Some(usb.path().to_str().unwrap()));
 }
