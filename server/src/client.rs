@@ -11,7 +11,7 @@ use futures_util::{SinkExt, StreamExt};
 use glabella_core::api::dispatch::Peripherals;
 use glabella_core::db::Change;
 use rustls::pki_types::ServerName;
-use rustls::ClientConfig;
+use rustls::{AlertDescription, ClientConfig};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::net::TcpStream;
@@ -44,6 +44,8 @@ pub enum LinkError {
     Network(String),
     /// The server refused (a wrong pairing code, a device it does not know).
     Refused(String),
+    /// The server refused this device because an administrator revoked it.
+    Revoked,
     /// The operation ran and failed, as the window's bindings see it.
     Remote(RemoteError),
 }
@@ -64,6 +66,7 @@ impl std::fmt::Display for LinkError {
         match self {
             LinkError::Network(why) => write!(f, "not connected to the clinic server: {why}"),
             LinkError::Refused(why) => write!(f, "{why}"),
+            LinkError::Revoked => write!(f, "an administrator removed this computer from the clinic server"),
             LinkError::Remote(e) => write!(f, "{} ({})", e.message, e.code),
         }
     }
@@ -128,6 +131,7 @@ pub struct Link {
     calls: mpsc::UnboundedSender<Call>,
     changes: broadcast::Sender<Vec<Change>>,
     connected: watch::Receiver<bool>,
+    revoked: watch::Receiver<bool>,
 }
 
 impl Link {
@@ -150,6 +154,7 @@ impl Link {
         let (calls, outgoing) = mpsc::unbounded_channel();
         let (changes, _) = broadcast::channel(1024);
         let (state, connected) = watch::channel(socket.is_some());
+        let (refused, revoked) = watch::channel(false);
         let (replied, replies) = mpsc::unbounded_channel();
         let answering = Answering::start(here, replied);
         let task = LinkTask {
@@ -157,12 +162,13 @@ impl Link {
             config,
             changes: changes.clone(),
             state,
+            revoked: refused,
             outgoing,
             replies,
             answering,
         };
         tokio::spawn(task.run(socket));
-        Link { calls, changes, connected }
+        Link { calls, changes, connected, revoked }
     }
 
     /// Runs `op` with `args` on the server, as the person signed in at this workstation.
@@ -195,6 +201,12 @@ impl Link {
     pub fn connected(&self) -> watch::Receiver<bool> {
         self.connected.clone()
     }
+
+    /// Whether the server refused this device, when it last tried to connect, because
+    /// an administrator revoked it.
+    pub fn revoked(&self) -> watch::Receiver<bool> {
+        self.revoked.clone()
+    }
 }
 
 fn config(identity: &Identity) -> Result<ClientConfig, LinkError> {
@@ -206,8 +218,10 @@ async fn open(address: &str, config: &Arc<ClientConfig>) -> Result<Socket, LinkE
     let tcp = TcpStream::connect(address).await.map_err(network)?;
     let _ = tcp.set_nodelay(true);
     let name = ServerName::try_from(SERVER_NAME).map_err(network)?;
-    let refused =
-        |e: &dyn std::fmt::Display| LinkError::Refused(format!("The clinic server refused this workstation ({e})."));
+    let refused = |e: &(dyn std::error::Error + 'static)| match is_revoked(e) {
+        true => LinkError::Revoked,
+        false => LinkError::Refused(format!("The clinic server refused this workstation ({e}).")),
+    };
     let tls = TlsConnector::from(config.clone()).connect(name, tcp).await.map_err(|e| refused(&e))?;
     // In TLS 1.3 the server judges the device's certificate after the handshake: a
     // refusal shows as the WebSocket's upgrade failing.
@@ -218,12 +232,30 @@ async fn open(address: &str, config: &Arc<ClientConfig>) -> Result<Socket, LinkE
     Ok(socket)
 }
 
+/// Whether `e` is, or was caused by, the server's TLS alert that this device's
+/// certificate is revoked.
+fn is_revoked(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(error) = cause {
+        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+            return *tls == rustls::Error::AlertReceived(AlertDescription::CertificateRevoked);
+        }
+        // An I/O error's own source skips the error it wraps.
+        cause = match error.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner),
+            None => error.source(),
+        };
+    }
+    false
+}
+
 /// The task behind a [`Link`]: it owns the socket and the calls waiting for answers.
 struct LinkTask {
     address: String,
     config: Arc<ClientConfig>,
     changes: broadcast::Sender<Vec<Change>>,
     state: watch::Sender<bool>,
+    revoked: watch::Sender<bool>,
     outgoing: mpsc::UnboundedReceiver<Call>,
     /// Replies to the server's questions, from [`Answering`].
     replies: mpsc::UnboundedReceiver<ToServer>,
@@ -323,9 +355,15 @@ impl LinkTask {
                     _ = &mut wait => break,
                 }
             }
-            let attempt = tokio::time::timeout(SILENCE, open(&self.address, &self.config)).await;
-            if let Ok(Ok(socket)) = attempt {
-                return Some(socket);
+            match tokio::time::timeout(SILENCE, open(&self.address, &self.config)).await {
+                Ok(Ok(socket)) => {
+                    self.revoked.send_replace(false);
+                    return Some(socket);
+                }
+                Ok(Err(LinkError::Revoked)) => {
+                    self.revoked.send_replace(true);
+                }
+                _ => {}
             }
             backoff = (backoff * 2).min(MAX_BACKOFF);
         }

@@ -252,30 +252,41 @@ impl Server {
             answers.by_call.remove(&oldest);
         }
         // Runs to the end even if the device has gone, so its answer is kept.
-        let server = self.clone();
+        let devices = ForDevice { server: self.clone(), device: device.to_string() };
         let here = self.asks.at(device, answered.clone());
         tokio::task::spawn_blocking(move || {
-            let outcome = outcome(dispatch::call(&desk, &*server, &here, &op, args));
+            let outcome = outcome(dispatch::call(&desk, &devices, &here, &op, args));
             tell.send_replace(Some(outcome.clone()));
             let _ = answered.send(ToWorkstation::Result { id, outcome });
         });
     }
 }
 
-/// The server lends the core its devices for *Settings → Workstations*.
-impl Workstations for Server {
+/// The server's devices as *Settings → Workstations* shows them on `device`.
+struct ForDevice {
+    server: Arc<Server>,
+    device: String,
+}
+
+impl Workstations for ForDevice {
     fn list(&self) -> Vec<Workstation> {
-        self.devices.list().into_iter().map(listed).collect()
+        self.server.devices.list().into_iter().map(|d| listed(d, &self.device)).collect()
     }
 
     fn pairing_code(&self) -> glabella_core::Result<PairingCode> {
         let now = Utc::now();
-        let code = new_pairing_code(&self.dir, &self.authority.fingerprint(), now)?;
+        let code = new_pairing_code(&self.server.dir, &self.server.authority.fingerprint(), now)?;
         Ok(PairingCode { code, expires_at: (now + CODE_LIFETIME).to_rfc3339() })
     }
 
-    /// Revokes the device and signs out whoever was signed in at it.
     fn revoke(&self, id: &str) -> glabella_core::Result<bool> {
+        self.server.revoke(id)
+    }
+}
+
+impl Server {
+    /// Revokes the device and signs out whoever was signed in at it.
+    pub fn revoke(&self, id: &str) -> glabella_core::Result<bool> {
         if !self.devices.revoke(id, Utc::now())? {
             return Ok(false);
         }
@@ -287,8 +298,9 @@ impl Workstations for Server {
     }
 }
 
-fn listed(device: Device) -> Workstation {
+fn listed(device: Device, viewer: &str) -> Workstation {
     Workstation {
+        this_computer: device.id == viewer,
         id: device.id,
         name: device.name,
         paired_at: device.paired_at.to_rfc3339(),

@@ -90,6 +90,10 @@ async fn a_patient_registered_at_the_desk_is_found_in_the_treatment_room() {
     let names: Vec<&str> = listed.as_array().unwrap().iter().map(|w| w["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Treatment room 1", "Front desk"]);
     assert!(listed[1]["lastSeen"].is_string(), "{listed}");
+    let here: Vec<bool> = listed.as_array().unwrap().iter().map(|w| w["thisComputer"].as_bool().unwrap()).collect();
+    assert_eq!(here, [true, false], "the list marks the computer it is shown on");
+    let own = room.call("workstations::revoke_workstation", json!({"id": listed[0]["id"]})).await;
+    assert_eq!(code(own), "validation", "an administrator cannot cut off the computer they are using");
     let code = room.call("workstations::start_pairing", Value::Null).await.unwrap();
     pair(&address, code["code"].as_str().unwrap(), "Laptop").await.unwrap();
     room.call("workstations::revoke_workstation", json!({"id": listed[1]["id"]})).await.unwrap();
@@ -127,7 +131,11 @@ async fn workstations_the_server_does_not_know_get_nothing() {
     tokio::time::timeout(Duration::from_secs(5), connected.wait_for(|c| !c)).await.unwrap().unwrap();
     let after = tokio::time::timeout(Duration::from_secs(2), link.call("signin::app_status", Value::Null)).await;
     assert!(after.is_err(), "a revoked device got an answer: {after:?}");
-    assert!(matches!(Link::connect(&address, &identity, common::nowhere()).await, Err(LinkError::Refused(_))));
+    // It is told why: revoked, not a network failure.
+    let mut revoked = link.revoked();
+    tokio::time::timeout(Duration::from_secs(5), revoked.wait_for(|r| *r)).await.unwrap().unwrap();
+    let again = Link::connect(&address, &identity, common::nowhere()).await;
+    assert!(matches!(again, Err(LinkError::Revoked)), "{:?}", again.err());
 }
 
 /// A workstation paired with another clinic's server.

@@ -4,7 +4,7 @@
 //! every operation of the core's list goes to the server instead of the local core,
 //! with the same name and the same arguments: the invoke handler forwards it before
 //! any command runs, and Tauri's permission check has already run. The page hears
-//! `server-connection` (connected or not) and `clinic-changed` (what changed) events.
+//! `server-connection` (connected or not, revoked) and `clinic-changed` (what changed) events.
 //! While an operation runs on the server, its dialogs and printing happen here, on
 //! this computer ([`Native`]).
 
@@ -35,6 +35,8 @@ pub struct ServerConnection {
     /// The server's address; `None` when this computer holds the clinic's records.
     pub address: Option<String>,
     pub connected: bool,
+    /// The server refuses this computer: an administrator revoked it.
+    pub revoked: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -102,10 +104,8 @@ impl ServerLink {
     /// Whether this computer is a workstation, and connected.
     pub fn status(&self) -> ServerConnection {
         match &*self.link.read().unwrap_or_else(PoisonError::into_inner) {
-            Some((address, link)) => {
-                ServerConnection { address: Some(address.clone()), connected: *link.connected().borrow() }
-            }
-            None => ServerConnection { address: None, connected: false },
+            Some((address, link)) => connection(address, link),
+            None => ServerConnection { address: None, connected: false, revoked: false },
         }
     }
 
@@ -138,13 +138,21 @@ impl ServerLink {
 
     /// Keeps `link` and tells the page of its connection and of what changed.
     fn keep(&self, app: &AppHandle, address: String, link: Link) {
-        let (mut connected, mut changes) = (link.connected(), link.changes());
-        let app_for_state = app.clone();
+        let (mut connected, mut revoked, mut changes) = (link.connected(), link.revoked(), link.changes());
+        let (app_for_state, at) = (app.clone(), address.clone());
         tauri::async_runtime::spawn(async move {
             loop {
-                let now = *connected.borrow_and_update();
-                let _ = app_for_state.emit("server-connection", now);
-                if connected.changed().await.is_err() {
+                let state = ServerConnection {
+                    address: Some(at.clone()),
+                    connected: *connected.borrow_and_update(),
+                    revoked: *revoked.borrow_and_update(),
+                };
+                let _ = app_for_state.emit("server-connection", state);
+                let changed = tokio::select! {
+                    changed = connected.changed() => changed,
+                    changed = revoked.changed() => changed,
+                };
+                if changed.is_err() {
                     return;
                 }
             }
@@ -166,6 +174,14 @@ impl ServerLink {
             }
         });
         *self.link.write().unwrap_or_else(PoisonError::into_inner) = Some((address, Arc::new(link)));
+    }
+}
+
+fn connection(address: &str, link: &Link) -> ServerConnection {
+    ServerConnection {
+        address: Some(address.to_string()),
+        connected: *link.connected().borrow(),
+        revoked: *link.revoked().borrow(),
     }
 }
 

@@ -5,8 +5,8 @@
 // the desk books and checks her in, the injector's Today shows her at once, the
 // injector charts, signs and prints the handout on the treatment room's own printer,
 // and the desk sees the appointment completed; a hung server shows a banner until it
-// answers again; an administrator revokes the front desk from Settings → Workstations
-// and it is cut off.
+// answers again; an administrator revokes the front desk from Settings → Workstations,
+// it is cut off and says so, and is paired again with a new code.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -187,7 +187,20 @@ test('two workstations on one clinic server: registered at the desk, found in th
     await room.click('Revoke Front desk');
     await room.click('Yes, revoke Front desk');
     await room.waitForText('Front desk is revoked');
-    await desk.waitForText('Not connected to the clinic server', { timeout: 15_000 });
+    await room.waitForText('(this computer)'); // its own row, which it cannot revoke
+    await desk.waitForText('An administrator removed this computer from the clinic server', { timeout: 15_000 });
+    await desk.screenshot('workstation-revoked');
+
+    // With a new code the front desk is paired again, as a new device, and signs in anew.
+    await desk.click('Pair this computer again…');
+    await desk.heading("Connect to the clinic's server");
+    await desk.fillForm({ 'Server address': address, 'Pairing code': pairingCode(serverDir), "This computer's name": 'Front desk PC' });
+    await desk.click('Connect');
+    await desk.submitSignIn(...RECEPTION);
+    assert.match(await desk.signedInUser(), /Rémy Reception · Receptionist/);
+    await desk.click('Patients'); // she comes back to the screen she was on (Today)
+    await desk.search('Lee');
+    await desk.waitForResult('Lee');
   } finally {
     for (const app of apps) await app.stop();
     server.kill('SIGKILL');

@@ -31,6 +31,8 @@ pub struct Workstation {
     pub paired_at: String,
     pub last_seen: Option<String>,
     pub revoked_at: Option<String>,
+    /// Whether it is the computer this list is shown on.
+    pub this_computer: bool,
 }
 
 /// A code to type on the new workstation, and until when it pairs (UTC).
@@ -80,9 +82,17 @@ pub fn start_pairing(clinic: &Clinic, actor: &Actor, devices: &dyn Workstations)
     Ok(code)
 }
 
-/// Revokes the workstation `id`: its connections close at once and it cannot connect again.
+/// Revokes the workstation `id`: its connections close at once and it cannot connect
+/// again. The computer in use is not revoked from itself (its administrator would be
+/// cut off mid-click).
 pub fn revoke_workstation(clinic: &Clinic, actor: &Actor, devices: &dyn Workstations, id: &str) -> Result<()> {
     actor.require(Permission::ManageSettings)?;
+    if devices.list().iter().any(|w| w.id == id && w.this_computer) {
+        return Err(Error::invalid(
+            "id",
+            "This is the computer you are using: revoke it from another workstation, or with glabella-server on the server computer.",
+        ));
+    }
     if !devices.revoke(id)? {
         return Err(Error::invalid("id", "This workstation is not paired (it may have been revoked already)."));
     }

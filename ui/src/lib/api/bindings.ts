@@ -1188,6 +1188,8 @@ export type ServerConnection = {
 	/**  The server's address; `None` when this computer holds the clinic's records. */
 	address: string | null,
 	connected: boolean,
+	/**  The server refuses this computer: an administrator revoked it. */
+	revoked: boolean,
 };
 
 /**  A whole session, as the injector sees it. */
@@ -1350,5 +1352,7 @@ export type Workstation = {
 	pairedAt: string,
 	lastSeen: string | null,
 	revokedAt: string | null,
+	/**  Whether it is the computer this list is shown on. */
+	thisComputer: boolean,
 };
 

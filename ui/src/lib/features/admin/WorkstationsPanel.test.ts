@@ -7,8 +7,8 @@ import type { Workstation } from '../../api';
 
 afterEach(() => clearMocks());
 
-const desk: Workstation = { id: 'd1', name: 'Front desk', pairedAt: '2026-11-30T09:00:00Z', lastSeen: '2026-12-01T10:15:00Z', revokedAt: null };
-const room: Workstation = { id: 'r1', name: 'Room 1', pairedAt: '2026-11-30T09:05:00Z', lastSeen: null, revokedAt: null };
+const desk: Workstation = { id: 'd1', name: 'Front desk', pairedAt: '2026-11-30T09:00:00Z', lastSeen: '2026-12-01T10:15:00Z', revokedAt: null, thisComputer: false };
+const room: Workstation = { id: 'r1', name: 'Room 1', pairedAt: '2026-11-30T09:05:00Z', lastSeen: null, revokedAt: null, thisComputer: true };
 
 describe('WorkstationsPanel', () => {
   it('lists the computers, shows a pairing code and revokes one after asking', async () => {
@@ -28,6 +28,8 @@ describe('WorkstationsPanel', () => {
     const rows = screen.getAllByRole('row');
     expect(rows).toHaveLength(3);
     expect(within(rows[2]).getByText('Not since pairing')).toBeInTheDocument();
+    expect(within(rows[2]).getByText('(this computer)')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Revoke Room 1' })).toBeNull();
 
     await userEvent.click(screen.getByRole('button', { name: 'Show a pairing code' }));
     expect(await screen.findByTestId('pairing-code')).toHaveTextContent('K7QM-2XHD-8F3A-PQ1Z-W4NB-R6TC');
