@@ -14,6 +14,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use glabella_core::api::OPERATIONS;
 use glabella_core::error::ApiError;
 use glabella_core::files::save_file;
+use glabella_core::printing;
 use glabella_core::Error;
 use glabella_server::client::{pair, Identity, Link, LinkError};
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,8 @@ impl ServerLink {
     /// keeps trying while the server cannot be reached).
     pub fn resume(&self, app: &AppHandle, dir: &Path) {
         let Ok(bytes) = std::fs::read(dir.join(LINK_FILE)) else { return };
+        // A handout a crash left on its way to this computer's printer.
+        printing::sweep_spool(&dir.join(printing::SPOOL_DIR));
         match serde_json::from_slice::<Saved>(&bytes) {
             Ok(saved) => {
                 // The link's tasks run on Tauri's runtime.

@@ -5,8 +5,9 @@
 // the desk books and checks her in, the injector's Today shows her at once, the
 // injector charts, signs and prints the handout on the treatment room's own printer,
 // and the desk sees the appointment completed; a hung server shows a banner until it
-// answers again; an administrator revokes the front desk from Settings → Workstations,
-// it is cut off and says so, and is paired again with a new code.
+// answers again, and a patient registered meanwhile is saved once; an administrator
+// revokes the front desk from Settings → Workstations, it is cut off and says so, and
+// is paired again with a new code.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -173,10 +174,20 @@ test('two workstations on one clinic server: registered at the desk, found in th
     await desk.screenshot('workstation-desk-completed');
 
     // A hung server: a banner at once, gone when it answers again.
+    // What the desk registers meanwhile waits, and is saved once when the server answers.
     server.kill('SIGSTOP');
     await room.waitForText('Not connected to the clinic server', { timeout: 15_000 });
+    await desk.click('Patients');
+    await desk.submitRegistration({ 'First name': 'Bea', 'Last name': 'Moss', 'Date of birth': '1985-05-05' });
+    await desk.waitForText('Not connected to the clinic server', { timeout: 15_000 });
+    await desk.screenshot('workstation-offline');
     server.kill('SIGCONT');
     await room.waitForNoText('Not connected to the clinic server', { timeout: 20_000 });
+    await desk.waitForH1('Bea Moss', { timeout: 20_000 });
+    await room.click('Patients');
+    await room.search('Moss');
+    const found = await room.waitForResult('Moss');
+    assert.equal(found.filter((r) => r.includes('Moss')).length, 1, `registered once: ${JSON.stringify(found)}`);
 
     // The owner revokes the front desk from Settings → Workstations: it is cut off at once.
     await room.signOut();
