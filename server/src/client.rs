@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use glabella_core::api::dispatch::Peripherals;
 use glabella_core::db::Change;
@@ -108,7 +107,10 @@ pub async fn pair(address: &str, code: &str, name: &str) -> Result<Identity, Lin
     }
 }
 
-/// The calls waiting for their answers, by id: sent again after a reconnection.
+/// A call (its id, the call) and where its answer goes.
+type Call = (String, ToServer, oneshot::Sender<Outcome>);
+
+/// A call waiting for its answer: sent again, with its id, after a reconnection.
 type Pending = HashMap<String, (ToServer, oneshot::Sender<Outcome>)>;
 
 /// How often a connected workstation shows it is there, and how long a silent server
@@ -121,42 +123,15 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 type Socket = WebSocketStream<TlsStream<TcpStream>>;
 
-/// What a [`Link`] shares with the task behind it: the calls waiting for answers, and
-/// the sending half of the socket while connected. A call is sent by the caller's own
-/// task, straight onto the socket (each hand-over between tasks costs a wake-up; see
-/// BENCHMARKS.md); the task reads the answers.
-struct Shared {
-    pending: std::sync::Mutex<Pending>,
-    sink: tokio::sync::Mutex<Option<SplitSink<Socket, Message>>>,
-}
-
-impl Shared {
-    fn pending(&self) -> std::sync::MutexGuard<'_, Pending> {
-        self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Sends `message` if connected; `false` if not, or if sending failed (the task
-    /// then finds the connection lost).
-    async fn send(&self, message: &ToServer) -> bool {
-        let Ok(text) = serde_json::to_string(message) else { return false };
-        match &mut *self.sink.lock().await {
-            Some(sink) => sink.send(Message::text(text)).await.is_ok(),
-            None => false,
-        }
-    }
-}
-
 /// A paired workstation's connection to the server. Calls go out on one WebSocket
 /// and come back by id, in any order. If the connection is lost it reconnects by
 /// itself, and calls not yet answered wait and are sent again with the same ids, so
 /// the server answers them without running any twice.
 pub struct Link {
-    shared: Arc<Shared>,
+    calls: mpsc::UnboundedSender<Call>,
     changes: broadcast::Sender<Vec<Change>>,
     connected: watch::Receiver<bool>,
     revoked: watch::Receiver<bool>,
-    /// Dropped with the link, which ends its task.
-    _alive: oneshot::Sender<()>,
 }
 
 impl Link {
@@ -176,26 +151,24 @@ impl Link {
     }
 
     fn run(address: &str, config: Arc<ClientConfig>, socket: Option<Socket>, here: Arc<dyn Peripherals>) -> Link {
-        let shared = Arc::new(Shared { pending: Default::default(), sink: Default::default() });
+        let (calls, outgoing) = mpsc::unbounded_channel();
         let (changes, _) = broadcast::channel(1024);
         let (state, connected) = watch::channel(socket.is_some());
         let (refused, revoked) = watch::channel(false);
         let (replied, replies) = mpsc::unbounded_channel();
-        let (alive, dropped) = oneshot::channel();
+        let answering = Answering::start(here, replied);
         let task = LinkTask {
             address: address.to_string(),
             config,
-            shared: shared.clone(),
             changes: changes.clone(),
             state,
             revoked: refused,
+            outgoing,
             replies,
-            answering: Answering::start(here, replied),
-            dropped,
+            answering,
         };
-        let reading = socket.map(|socket| task.attach(socket));
-        tokio::spawn(task.run(reading));
-        Link { shared, changes, connected, revoked, _alive: alive }
+        tokio::spawn(task.run(socket));
+        Link { calls, changes, connected, revoked }
     }
 
     /// Runs `op` with `args` on the server, as the person signed in at this workstation.
@@ -209,10 +182,7 @@ impl Link {
     pub async fn call_as(&self, id: &str, op: &str, args: Value) -> Result<Value, LinkError> {
         let (reply, answer) = oneshot::channel();
         let call = ToServer::Call { id: id.to_string(), op: op.to_string(), args };
-        // Pending first: if the connection is lost before or while it is sent, the
-        // task sends it again once connected (a call sent twice is answered once).
-        self.shared.pending().insert(id.to_string(), (call.clone(), reply));
-        self.shared.send(&call).await;
+        self.calls.send((id.to_string(), call, reply)).map_err(|_| network("the link is closed"))?;
         match answer.await.map_err(|_| network("the link is closed"))? {
             Outcome::Ok(value) => Ok(value),
             Outcome::Err(detail) => {
@@ -279,60 +249,49 @@ fn is_revoked(e: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// The task behind a [`Link`]: it connects, reads what the server sends and keeps
-/// the connection alive.
+/// The task behind a [`Link`]: it owns the socket and the calls waiting for answers.
 struct LinkTask {
     address: String,
     config: Arc<ClientConfig>,
-    shared: Arc<Shared>,
     changes: broadcast::Sender<Vec<Change>>,
     state: watch::Sender<bool>,
     revoked: watch::Sender<bool>,
+    outgoing: mpsc::UnboundedReceiver<Call>,
     /// Replies to the server's questions, from [`Answering`].
     replies: mpsc::UnboundedReceiver<ToServer>,
     answering: Answering,
-    dropped: oneshot::Receiver<()>,
 }
 
 impl LinkTask {
-    async fn run(mut self, first: Option<SplitStream<Socket>>) {
-        let mut reading = first;
+    async fn run(mut self, first: Option<Socket>) {
+        let mut pending = Pending::new();
+        let mut socket = first;
         loop {
-            let mut connected = match reading.take() {
+            let mut connected = match socket.take() {
                 Some(connected) => connected,
-                None => match self.reconnect().await {
-                    Some(socket) => self.attach(socket),
+                None => match self.reconnect(&mut pending).await {
+                    Some(again) => again,
                     None => return, // the link was dropped
                 },
             };
-            // Calls made while the connection was lost (or not yet answered) go again.
-            let again: Vec<ToServer> = self.shared.pending().values().map(|(call, _)| call.clone()).collect();
-            let mut sent = true;
-            for call in &again {
-                sent = sent && self.shared.send(call).await;
-            }
             self.state.send_replace(true);
             // Ends when the connection is lost (or the link is dropped: then return).
-            if sent && !self.serve(&mut connected).await {
+            if !self.serve(&mut connected, &mut pending).await {
                 return;
             }
-            *self.shared.sink.lock().await = None;
             self.answering.lost();
             self.state.send_replace(false);
         }
     }
 
-    /// Splits a new connection: the sending half for the callers, the reading half for
-    /// this task.
-    fn attach(&self, socket: Socket) -> SplitStream<Socket> {
-        let (sink, stream) = socket.split();
-        *self.shared.sink.try_lock().expect("only the task sets the sink while disconnected") = Some(sink);
-        stream
-    }
-
-    /// Reads answers, news and questions until the connection is lost (`true`) or the
-    /// link is dropped (`false`).
-    async fn serve(&mut self, socket: &mut SplitStream<Socket>) -> bool {
+    /// Carries calls and answers until the connection is lost (`true`) or the link is
+    /// dropped (`false`). Calls still pending are sent first (after a reconnection).
+    async fn serve(&mut self, socket: &mut Socket, pending: &mut Pending) -> bool {
+        for (call, _) in pending.values() {
+            if send(socket, call).await.is_err() {
+                return true;
+            }
+        }
         let mut heartbeat = tokio::time::interval(HEARTBEAT);
         let mut heard = Instant::now();
         loop {
@@ -342,7 +301,7 @@ impl LinkTask {
                     match frame {
                         Some(Ok(Message::Text(text))) => match serde_json::from_str::<ToWorkstation>(&text) {
                             Ok(ToWorkstation::Result { id, outcome }) => {
-                                if let Some((_, reply)) = self.shared.pending().remove(&id) {
+                                if let Some((_, reply)) = pending.remove(&id) {
                                     let _ = reply.send(outcome);
                                 }
                             }
@@ -356,37 +315,43 @@ impl LinkTask {
                         Some(Err(_)) | None => return true,
                     }
                 }
+                call = self.outgoing.recv() => {
+                    let Some((id, call, reply)) = call else { return false };
+                    let sent = send(socket, &call).await;
+                    pending.insert(id, (call, reply));
+                    if sent.is_err() {
+                        return true;
+                    }
+                }
                 Some(reply) = self.replies.recv() => {
-                    if !self.shared.send(&reply).await {
+                    if send(socket, &reply).await.is_err() {
                         return true;
                     }
                 }
                 _ = heartbeat.tick() => {
-                    let pinged = match &mut *self.shared.sink.lock().await {
-                        Some(sink) => sink.send(Message::Ping(Default::default())).await.is_ok(),
-                        None => false,
-                    };
-                    if heard.elapsed() > SILENCE || !pinged {
+                    if heard.elapsed() > SILENCE || socket.send(Message::Ping(Default::default())).await.is_err() {
                         return true;
                     }
                 }
-                _ = &mut self.dropped => return false,
             }
         }
     }
 
     /// Tries to connect again, waiting longer each time up to [`MAX_BACKOFF`]; calls
-    /// made meanwhile wait in the pending calls. `None` if the link was dropped.
-    async fn reconnect(&mut self) -> Option<Socket> {
+    /// made meanwhile wait in `pending`. `None` if the link was dropped.
+    async fn reconnect(&mut self, pending: &mut Pending) -> Option<Socket> {
         let mut backoff = Duration::from_millis(250);
         loop {
             let wait = tokio::time::sleep(backoff);
             tokio::pin!(wait);
             loop {
                 tokio::select! {
+                    call = self.outgoing.recv() => {
+                        let (id, call, reply) = call?;
+                        pending.insert(id, (call, reply));
+                    }
                     // The server gave up on its questions when the connection was lost.
                     Some(_) = self.replies.recv() => {}
-                    _ = &mut self.dropped => return None,
                     _ = &mut wait => break,
                 }
             }
@@ -403,6 +368,11 @@ impl LinkTask {
             backoff = (backoff * 2).min(MAX_BACKOFF);
         }
     }
+}
+
+async fn send(socket: &mut Socket, call: &ToServer) -> Result<(), LinkError> {
+    let text = serde_json::to_string(call).map_err(network)?;
+    socket.send(Message::text(text)).await.map_err(network)
 }
 
 /// 128 random bits: unique to one call of one workstation.
