@@ -43,15 +43,7 @@ mapfile -t binaries < <(grep -E '"profile":\{[^}]*"test":true' "$out/tests.json"
 [ ${#binaries[@]} -gt 0 ] || { echo "No test binaries were built." >&2; exit 1; }
 
 # The private Wine prefix: made once, quietly, with the ProcessPrng stand-in in it.
-export WINEPREFIX=$out/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=
-x86_64-w64-mingw32-gcc -O2 -s -shared -o "$out/bcryptprimitives.dll" \
-  scripts/windows/bcryptprimitives.c scripts/windows/bcryptprimitives.def -ladvapi32
-if [ ! -f "$WINEPREFIX/system.reg" ]; then
-  echo "==> Making the Wine prefix $WINEPREFIX"
-  wineboot -i >/dev/null 2>&1
-  wineserver -w
-fi
-cp "$out/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
+source scripts/windows/wine-prefix.sh
 
 echo "==> Running ${#binaries[@]} test binaries under $(wine --version 2>/dev/null)"
 start=$SECONDS
