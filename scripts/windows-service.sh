@@ -14,22 +14,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=x86_64-pc-windows-gnu
-bash scripts/setup.sh windows
-if ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
-  echo "==> Adding the Rust target $target"
-  rustup target add "$target"
-fi
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
-out=$CARGO_TARGET_DIR/windows
-mkdir -p "$out"
+source scripts/windows/common.sh # $target, $out, the linker and the Wine prefix
 
 echo "==> Building glabella-server for $target, and glabella-admin here"
 cargo build --quiet -p glabella-server --target "$target"
 cargo build --quiet -p glabella-core --bin glabella-admin
 exe=$CARGO_TARGET_DIR/$target/debug/glabella-server.exe
-source scripts/windows/wine-prefix.sh
 wineserver -p 60 || true # services run inside the Wine session: keep it up between commands
 
 clinic=$(mktemp -d)

@@ -22,17 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=x86_64-pc-windows-gnu
-bash scripts/setup.sh windows
-if ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
-  echo "==> Adding the Rust target $target"
-  rustup target add "$target"
-fi
-
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
-out=$CARGO_TARGET_DIR/windows
-mkdir -p "$out"
+source scripts/windows/common.sh # $target, $out, the linker and the Wine prefix
 
 echo "==> Cross-compiling the core's tests for $target"
 start=$SECONDS
@@ -41,9 +31,6 @@ echo "    built in $((SECONDS - start)) s"
 mapfile -t binaries < <(grep -E '"profile":\{[^}]*"test":true' "$out/tests.json" |
   grep -o '"executable":"[^"]*"' | cut -d'"' -f4 | sort)
 [ ${#binaries[@]} -gt 0 ] || { echo "No test binaries were built." >&2; exit 1; }
-
-# The private Wine prefix: made once, quietly, with the ProcessPrng stand-in in it.
-source scripts/windows/wine-prefix.sh
 
 echo "==> Running ${#binaries[@]} test binaries under $(wine --version 2>/dev/null)"
 start=$SECONDS

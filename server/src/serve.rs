@@ -260,6 +260,18 @@ impl Server {
             let _ = answered.send(ToWorkstation::Result { id, outcome });
         });
     }
+
+    /// Revokes the device and signs out whoever was signed in at it.
+    fn revoke(&self, id: &str) -> glabella_core::Result<bool> {
+        if !self.devices.revoke(id, Utc::now())? {
+            return Ok(false);
+        }
+        let desk = self.desks.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+        if let Some(desk) = desk {
+            let _ = desk.sign_out(); // nobody may have been signed in there
+        }
+        Ok(true)
+    }
 }
 
 /// The server's devices as *Settings → Workstations* shows them on `device`.
@@ -281,20 +293,6 @@ impl Workstations for ForDevice {
 
     fn revoke(&self, id: &str) -> glabella_core::Result<bool> {
         self.server.revoke(id)
-    }
-}
-
-impl Server {
-    /// Revokes the device and signs out whoever was signed in at it.
-    pub fn revoke(&self, id: &str) -> glabella_core::Result<bool> {
-        if !self.devices.revoke(id, Utc::now())? {
-            return Ok(false);
-        }
-        let desk = self.desks.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
-        if let Some(desk) = desk {
-            let _ = desk.sign_out(); // nobody may have been signed in there
-        }
-        Ok(true)
     }
 }
 
