@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_backups.sql"),
     include_str!("../../migrations/0008_booking.sql"),
     include_str!("../../migrations/0009_patient_import.sql"),
+    include_str!("../../migrations/0010_name_pairs.sql"),
 ];
 
 /// The schema version this build of Glabella writes.

@@ -309,13 +309,27 @@ fn rewrite(conn: &Connection, id: i64, d: &PatientDetails) -> Result<()> {
     if changed == 0 {
         return Err(Error::NotFound("The patient"));
     }
-    // The name terms' keys are among the search terms' (found by their patient index),
+    // The name terms' keys are made of the search terms (found by their patient index),
     // so they go first.
     conn.prepare_cached(
         "DELETE FROM patient_name_terms WHERE (term, sort_key, patient_id) IN
          (SELECT term, sort_key, patient_id FROM patient_search_terms WHERE patient_id = ?1)",
     )?
     .execute([id])?;
+    let (old_terms, old_sort): (Vec<String>, String) = {
+        let mut stmt = conn.prepare_cached("SELECT term, sort_key FROM patient_search_terms WHERE patient_id = ?1")?;
+        let rows: Vec<(String, String)> =
+            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let sort = rows.first().map(|(_, s)| s.clone()).unwrap_or_default();
+        (name_words_of(rows.into_iter().map(|(t, _)| t)), sort)
+    };
+    let mut delete_pair = conn.prepare_cached(
+        "DELETE FROM patient_name_pairs
+         WHERE other_prefix = ?1 AND term = ?2 AND sort_key = ?3 AND patient_id = ?4 AND other = ?5",
+    )?;
+    for (prefix, term, other) in name_pairs(&old_terms) {
+        delete_pair.execute(params![prefix, term, old_sort, id, other])?;
+    }
     conn.prepare_cached("DELETE FROM patient_search_terms WHERE patient_id = ?1")?.execute([id])?;
     index_patient(conn, id, d)
 }
@@ -343,22 +357,21 @@ fn set_archived(conn: &Connection, actor: &Actor, id: i64, archived_at: Option<S
     load(conn, id)
 }
 
-/// Writes the search terms of a patient: the words of every name and the phone suffixes,
-/// and the name terms (those with a letter) again with all of them beside each, for
-/// searches of several words (see `search.rs`).
+/// Writes the search terms of a patient: the words of every name and the phone suffixes;
+/// the name terms (those with a letter) again with all of them beside each, for
+/// searches of several words; and every pair of two name terms, for searches of two
+/// (see `search.rs`).
 fn index_patient(conn: &Connection, id: i64, d: &PatientDetails) -> Result<()> {
     let sort = sort_key(d);
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO patient_search_terms (term, sort_key, patient_id) VALUES (?1, ?2, ?3)",
     )?;
     let names = [&d.given_name, &d.family_name, &d.preferred_name];
-    let mut name_words: Vec<String> = names.iter().flat_map(|n| name_terms(n)).collect();
-    for term in name_words.iter().cloned().chain(phone_terms(&d.phone)) {
+    let terms: Vec<String> = names.iter().flat_map(|n| name_terms(n)).collect();
+    for term in terms.iter().cloned().chain(phone_terms(&d.phone)) {
         insert.execute(params![term, sort, id])?;
     }
-    name_words.retain(|t| t.bytes().any(|b| b.is_ascii_alphabetic()));
-    name_words.sort();
-    name_words.dedup();
+    let name_words = name_words_of(terms);
     let words: String = name_words.iter().flat_map(|t| [" ", t.as_str()]).collect();
     let mut insert_name = conn.prepare_cached(
         "INSERT OR IGNORE INTO patient_name_terms (term, sort_key, patient_id, words) VALUES (?1, ?2, ?3, ?4)",
@@ -366,5 +379,33 @@ fn index_patient(conn: &Connection, id: i64, d: &PatientDetails) -> Result<()> {
     for term in &name_words {
         insert_name.execute(params![term, sort, id, words])?;
     }
+    let mut insert_pair = conn.prepare_cached(
+        "INSERT OR IGNORE INTO patient_name_pairs (other_prefix, term, sort_key, patient_id, other)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (prefix, term, other) in name_pairs(&name_words) {
+        insert_pair.execute(params![prefix, term, sort, id, other])?;
+    }
     Ok(())
+}
+
+/// The name terms among a patient's search terms (those with a letter), sorted, without
+/// duplicates.
+fn name_words_of(terms: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut names: Vec<String> = terms.into_iter().filter(|t| t.bytes().any(|b| b.is_ascii_alphabetic())).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The rows of `patient_name_pairs` for a patient's name terms (no duplicates), as
+/// (other's prefix, term, other): every ordered pair of two different terms, under the
+/// other's first letter and, when it has three or more, under its first three.
+fn name_pairs(terms: &[String]) -> impl Iterator<Item = (&str, &str, &str)> {
+    terms.iter().flat_map(move |a| {
+        terms.iter().filter(move |b| *b != a).flat_map(move |b| {
+            let three = (b.len() >= 3).then(|| (&b[..3], a.as_str(), b.as_str()));
+            std::iter::once((&b[..1], a.as_str(), b.as_str())).chain(three)
+        })
+    })
 }

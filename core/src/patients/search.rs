@@ -9,6 +9,8 @@
 //! then by name, so "garcia m" lists the Garcías by given name. Its other words are
 //! checked on the `patient_name_terms` row just read, which carries all of the
 //! patient's name terms, so no word costs a lookup per row (see [`by_name_words`]).
+//! Two words, the commonest case, are read from `patient_name_pairs`, which holds only
+//! the patients who have both (see [`by_name_pair`]).
 
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
@@ -141,6 +143,11 @@ fn by_terms(conn: &Connection, mut tokens: Vec<String>, include_archived: bool) 
     // with all of the patient's other name terms. A query mixing words and digits
     // ("ann 555") is rare and takes the general way below.
     if tokens.len() > 1 && tokens.iter().all(|t| t.bytes().any(|b| b.is_ascii_alphabetic())) {
+        if let [a, b] = &tokens[..] {
+            if !a.starts_with(b.as_str()) && !b.starts_with(a.as_str()) {
+                return by_name_pair(conn, &tokens, include_archived);
+            }
+        }
         return by_name_words(conn, tokens, include_archived);
     }
     by_any_terms(conn, tokens, include_archived)
@@ -167,6 +174,43 @@ fn first_patients(conn: &Connection, sql: &str, params: Vec<Value>) -> Result<Ve
             results.push(summary);
             if results.len() == SEARCH_LIMIT {
                 break;
+            }
+        }
+    }
+    Ok(results)
+}
+
+/// Searches two name words (sorted, each with a letter, neither starting with the
+/// other) in `patient_name_pairs`: the rows of the driver's ([`driver_of`]) terms whose
+/// other term starts with the other word's first three letters (its first letter, if it
+/// is shorter), in the driver's order. Only patients with both words are read, so the
+/// search reads about as many rows as it lists, however rarely the words go together.
+///
+/// A term starting with both words would need one to start with the other, so the
+/// two are always different terms of the patient, which is what the table pairs.
+fn by_name_pair(conn: &Connection, tokens: &[String], include_archived: bool) -> Result<Vec<PatientSummary>> {
+    let driver = driver_of(tokens);
+    let (d, o) = (&tokens[driver], &tokens[1 - driver]);
+    let prefix = if o.len() >= 3 { &o[..3] } else { &o[..1] };
+    let mut scan = conn.prepare_cached(
+        "SELECT patient_id FROM patient_name_pairs
+         WHERE other_prefix = ?1 AND term >= ?2 AND term < ?3 AND other >= ?4 AND other < ?5
+         ORDER BY term, sort_key, patient_id",
+    )?;
+    let mut fetch = conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM patients p WHERE p.id = ?1"))?;
+    let mut rows = scan.query(rusqlite::params![prefix, d, prefix_end(d), o, prefix_end(o)])?;
+    let mut seen = HashSet::new();
+    let mut results = Vec::with_capacity(SEARCH_LIMIT);
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        // A patient is listed at the first of her rows: several terms may pair.
+        if seen.insert(id) {
+            let summary = fetch.query_row([id], summary_from_row)?;
+            if include_archived || !summary.archived {
+                results.push(summary);
+                if results.len() == SEARCH_LIMIT {
+                    break;
+                }
             }
         }
     }
@@ -349,6 +393,7 @@ mod tests {
     use super::*;
     use crate::db::DatabaseKey;
     use crate::Db;
+    use chrono::NaiveDate;
 
     /// Two-word searches scan one range in index order: no lookup per listed patient,
     /// no sort, whichever word is the rarer.
@@ -383,6 +428,65 @@ mod tests {
         );
     }
 
+    /// The pairs written at registration and edit are exactly those migration 0010 makes
+    /// from the terms (so an edit leaves no stale pair), and a two-word search reads
+    /// them in order, with no sort.
+    #[test]
+    fn name_pairs_are_the_migrations_and_are_read_in_order() {
+        use crate::auth::Role;
+        use crate::patients::update_patient;
+
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_dir(dir.path(), &DatabaseKey::generate().unwrap()).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let desk = Actor::new(1, "desk", "Desk", Role::Admin);
+        db.write(|tx| {
+            tx.execute(
+                "INSERT INTO users (id, username, display_name, role, password_hash, created_at, updated_at)
+                 VALUES (1, 'desk', 'Desk', 'admin', 'not-a-hash', '', '')",
+                [],
+            )?;
+            crate::demo::add_demo_patients(tx, &desk, 300, 5, today)
+        })
+        .unwrap();
+        for id in (1..300).step_by(7) {
+            let mut d = db.read(|c| crate::patients::get_patient(c, &desk, id)).unwrap().details;
+            d.given_name = format!("{} O'Neill", d.given_name);
+            d.family_name = "Marsh".into();
+            db.write(|tx| update_patient(tx, &desk, id, &d, today)).unwrap();
+        }
+        let pairs = |c: &Connection| -> Result<Vec<(String, String, String, i64, String)>> {
+            let mut stmt = c.prepare("SELECT * FROM patient_name_pairs ORDER BY 1, 2, 3, 4, 5")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let written = db.read(pairs).unwrap();
+        assert!(written.len() > 600, "{}", written.len());
+        let migration = include_str!("../../migrations/0010_name_pairs.sql");
+        let fill = &migration[migration.find("INSERT").unwrap()..];
+        let migrated = db
+            .write(|tx| {
+                tx.execute_batch(&format!("DELETE FROM patient_name_pairs; {fill}"))?;
+                pairs(tx)
+            })
+            .unwrap();
+        assert_eq!(written, migrated);
+
+        let plan: Vec<String> = db
+            .read(|c| {
+                let mut stmt = c.prepare(
+                    "EXPLAIN QUERY PLAN SELECT patient_id FROM patient_name_pairs
+                     WHERE other_prefix = 'gar' AND term >= 'mar' AND term < 'mas' AND other >= 'gar' AND other < 'gas'
+                     ORDER BY term, sort_key, patient_id",
+                )?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
+            .unwrap();
+        assert!(plan.iter().any(|l| l.contains("USING PRIMARY KEY")), "{plan:?}");
+        assert!(!plan.iter().any(|l| l.contains("TEMP B-TREE")), "no sort needed: {plan:?}");
+    }
+
     /// Several words find every patient with a term starting with each of them, by the
     /// longest word's first matching term, then name, then id — as worked out here from
     /// the patients' own rows, for words drawn from their names (preferred and apostrophe
@@ -393,7 +497,6 @@ mod tests {
         use crate::auth::Role;
         use crate::patients::{archive_patient, register_patient, unarchive_patient, update_patient, PatientDetails};
         use crate::text::name_terms;
-        use chrono::NaiveDate;
 
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open_dir(dir.path(), &DatabaseKey::generate().unwrap()).unwrap();
