@@ -455,7 +455,8 @@ mod tests {
             d.family_name = "Marsh".into();
             db.write(|tx| update_patient(tx, &desk, id, &d, today)).unwrap();
         }
-        let pairs = |c: &Connection| -> Result<Vec<(String, String, String, i64, String)>> {
+        type Pair = (String, String, String, i64, String);
+        let pairs = |c: &Connection| -> Result<Vec<Pair>> {
             let mut stmt = c.prepare("SELECT * FROM patient_name_pairs ORDER BY 1, 2, 3, 4, 5")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
