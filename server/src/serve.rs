@@ -22,6 +22,7 @@ use rustls::ServerConfig;
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::{Handle, RuntimeFlavor};
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio_rustls::LazyConfigAcceptor;
 use tokio_tungstenite::tungstenite::Message;
@@ -36,6 +37,9 @@ use crate::{PAIRING_NAME, SERVER_DIR};
 
 /// Answers kept for calls sent again: the most recent ones, across all devices.
 const KEPT_ANSWERS: usize = 10_000;
+
+/// The operation run on the connection's own thread (see [`Server::answer`]).
+const SEARCH_AS_YOU_TYPE: &str = "patients::search_patients";
 
 /// The clinic server over one clinic folder.
 pub struct Server {
@@ -220,7 +224,9 @@ impl Server {
     /// Runs the call `id` of `device` once and sends its answer to `answered`: a call
     /// already running or answered is waited for, not run again. The answer goes
     /// straight from the thread that ran the call to the device's connection (each
-    /// hand-over between threads costs a wake-up; see BENCHMARKS.md).
+    /// hand-over between threads costs a wake-up; see BENCHMARKS.md). A search as the
+    /// receptionist types runs on the connection's own thread, with none: it is a read
+    /// of a millisecond or less, and the runtime moves its other tasks off meanwhile.
     fn answer(
         self: &Arc<Self>,
         device: &str,
@@ -254,11 +260,17 @@ impl Server {
         // Runs to the end even if the device has gone, so its answer is kept.
         let devices = ForDevice { server: self.clone(), device: device.to_string() };
         let here = self.asks.at(device, answered.clone());
-        tokio::task::spawn_blocking(move || {
+        let inline = op == SEARCH_AS_YOU_TYPE && Handle::current().runtime_flavor() == RuntimeFlavor::MultiThread;
+        let run = move || {
             let outcome = outcome(dispatch::call(&desk, &devices, &here, &op, args));
             tell.send_replace(Some(outcome.clone()));
             let _ = answered.send(ToWorkstation::Result { id, outcome });
-        });
+        };
+        if inline {
+            tokio::task::block_in_place(run);
+        } else {
+            tokio::task::spawn_blocking(run);
+        }
     }
 
     /// Revokes the device and signs out whoever was signed in at it.
