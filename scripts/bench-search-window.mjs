@@ -14,6 +14,9 @@
 //                the same as the first when the page draws them all at once);
 //   IPC          the search_patients command alone, invoked from the page with the
 //                same query just after (WebView → Rust → core → back, no rendering).
+// Before the queries it also prints two floors: an idle frame (nothing to draw → the
+// next painted frame) and a command with no database work (app_status, answered on
+// the app's main thread), each 100 times.
 // Prints p50 / p99 / max per query class. Not a test: nothing passes or fails.
 //
 // At the end, after PSS_IDLE (5) s idle on the last results, prints the PSS of the app
@@ -263,9 +266,23 @@ try {
   }
   idle.sort((a, b) => a - b);
 
+  // The floor of any "IPC alone" figure: a command with no database work, answered on
+  // the app's main thread (app_status), from the page and back, 100 times.
+  const floor = [];
+  for (let i = 0; i < 100; i++) {
+    await sleep(Math.random() * 20);
+    floor.push(await browser.executeAsync((done) => {
+      const t = performance.now();
+      window.__TAURI_INTERNALS__.invoke('app_status').then(() => done(performance.now() - t), () => done(NaN));
+    }));
+  }
+  floor.sort((a, b) => a - b);
+
   const load = (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`an idle frame (nothing changed, 100 times): next frame after p50 ${percentile(idle, 50).toFixed(1)} ms, ` +
     `p99 ${percentile(idle, 99).toFixed(1)} ms, max ${idle.at(-1).toFixed(1)} ms`);
+  console.log(`a command with no database work (app_status, 100 times): answered after p50 ${percentile(floor, 50).toFixed(1)} ms, ` +
+    `p99 ${percentile(floor, 99).toFixed(1)} ms, max ${floor.at(-1).toFixed(1)} ms`);
   console.log(`${people.length} demo patients to draw queries from; ${PER_CLASS} queries per class (+${WARM_UP} warm-up); load average ${load}`);
   console.log('');
   console.log('| Query class | Runs | key → first rows in DOM p50 ms | p99 ms | key → first rows on screen p50 ms | p99 ms | max ms | ' +
