@@ -309,13 +309,8 @@ fn rewrite(conn: &Connection, id: i64, d: &PatientDetails) -> Result<()> {
     if changed == 0 {
         return Err(Error::NotFound("The patient"));
     }
-    // The name terms' keys are made of the search terms (found by their patient index),
-    // so they go first.
-    conn.prepare_cached(
-        "DELETE FROM patient_name_terms WHERE (term, sort_key, patient_id) IN
-         (SELECT term, sort_key, patient_id FROM patient_search_terms WHERE patient_id = ?1)",
-    )?
-    .execute([id])?;
+    // The name terms' and pairs' keys are made of the search terms (found by their
+    // patient index), so they go first.
     let (old_terms, old_sort): (Vec<String>, String) = {
         let mut stmt = conn.prepare_cached("SELECT term, sort_key FROM patient_search_terms WHERE patient_id = ?1")?;
         let rows: Vec<(String, String)> =
@@ -323,6 +318,11 @@ fn rewrite(conn: &Connection, id: i64, d: &PatientDetails) -> Result<()> {
         let sort = rows.first().map(|(_, s)| s.clone()).unwrap_or_default();
         (name_words_of(rows.into_iter().map(|(t, _)| t)), sort)
     };
+    let mut delete_name =
+        conn.prepare_cached("DELETE FROM patient_name_terms WHERE term = ?1 AND sort_key = ?2 AND patient_id = ?3")?;
+    for term in &old_terms {
+        delete_name.execute(params![term, old_sort, id])?;
+    }
     let mut delete_pair = conn.prepare_cached(
         "DELETE FROM patient_name_pairs
          WHERE other_prefix = ?1 AND term = ?2 AND sort_key = ?3 AND patient_id = ?4 AND other = ?5",

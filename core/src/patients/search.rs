@@ -197,24 +197,43 @@ fn by_name_pair(conn: &Connection, tokens: &[String], include_archived: bool) ->
          WHERE other_prefix = ?1 AND term >= ?2 AND term < ?3 AND other >= ?4 AND other < ?5
          ORDER BY term, sort_key, patient_id",
     )?;
-    let mut fetch = conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM patients p WHERE p.id = ?1"))?;
     let mut rows = scan.query(rusqlite::params![prefix, d, prefix_end(d), o, prefix_end(o)])?;
-    let mut seen = HashSet::new();
-    let mut results = Vec::with_capacity(SEARCH_LIMIT);
+    let mut listing = Listing::new(conn, include_archived)?;
+    // A patient is listed at the first of her rows: several terms may pair.
     while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        // A patient is listed at the first of her rows: several terms may pair.
-        if seen.insert(id) {
-            let summary = fetch.query_row([id], summary_from_row)?;
-            if include_archived || !summary.archived {
-                results.push(summary);
-                if results.len() == SEARCH_LIMIT {
-                    break;
-                }
-            }
+        if listing.add(row.get(0)?)? {
+            break;
         }
     }
-    Ok(results)
+    Ok(listing.results)
+}
+
+/// The patients a search lists, fetched by id in the order found: each once, archived
+/// ones only when asked for, at most [`SEARCH_LIMIT`].
+struct Listing<'c> {
+    fetch: rusqlite::CachedStatement<'c>,
+    include_archived: bool,
+    seen: HashSet<i64>,
+    results: Vec<PatientSummary>,
+}
+
+impl<'c> Listing<'c> {
+    fn new(conn: &'c Connection, include_archived: bool) -> Result<Self> {
+        let fetch = conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM patients p WHERE p.id = ?1"))?;
+        Ok(Listing { fetch, include_archived, seen: HashSet::new(), results: Vec::with_capacity(SEARCH_LIMIT) })
+    }
+
+    /// Lists patient `id` unless already seen (or archived and not asked for); true
+    /// once the list is full.
+    fn add(&mut self, id: i64) -> Result<bool> {
+        if self.seen.insert(id) {
+            let summary = self.fetch.query_row([id], summary_from_row)?;
+            if self.include_archived || !summary.archived {
+                self.results.push(summary);
+            }
+        }
+        Ok(self.results.len() == SEARCH_LIMIT)
+    }
 }
 
 /// Rows of the driver's range read before [`by_name_words`] considers reading a rarer
@@ -269,33 +288,25 @@ fn by_name_words_within(
     let d = &tokens[driver];
     let mut params = others;
     params.extend([Value::Text(d.clone()), Value::Text(prefix_end(d))]);
-    let mut fetch = conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM patients p WHERE p.id = ?1"))?;
     let mut scan = conn.prepare_cached(&sql)?;
     let mut rows = scan.query(params_from_iter(params))?;
-    let mut seen = HashSet::new();
-    let mut results = Vec::with_capacity(SEARCH_LIMIT);
+    let mut listing = Listing::new(conn, include_archived)?;
     let mut read = 0;
     while let Some(row) = rows.next()? {
         read += 1;
-        let id: i64 = row.get(0)?;
         // A patient with two terms in the range ("Ann Annan") is listed at the first.
-        if row.get(1)? && seen.insert(id) {
-            let summary = fetch.query_row([id], summary_from_row)?;
-            if include_archived || !summary.archived {
-                results.push(summary);
-                if results.len() == SEARCH_LIMIT {
-                    break;
-                }
-            }
+        if row.get(1)? && listing.add(row.get(0)?)? {
+            break;
         }
         if read == budget {
-            if let Some(rarer) = rarer_word(conn, tokens, driver, (read, seen.len(), results.len()))? {
+            let found = (read, listing.seen.len(), listing.results.len());
+            if let Some(rarer) = rarer_word(conn, tokens, driver, found)? {
                 drop(rows);
                 return by_rarest_word(conn, tokens, driver, rarer, include_archived);
             }
         }
     }
-    Ok(results)
+    Ok(listing.results)
 }
 
 /// After the driver's scan has read `read` rows and found `found` patients (some
@@ -371,21 +382,13 @@ fn by_rarest_word(
     }
     let mut order: Vec<(String, String, i64)> = found.into_iter().map(|(id, (term, sort))| (term, sort, id)).collect();
     order.sort_unstable();
-    let mut stmt = conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM patients p WHERE p.id = ?1"))?;
-    let mut results = Vec::with_capacity(SEARCH_LIMIT.min(order.len()));
+    let mut listing = Listing::new(conn, include_archived)?;
     for (_, _, id) in order {
-        let mut rows = stmt.query([id])?;
-        if let Some(row) = rows.next()? {
-            let summary = summary_from_row(row)?;
-            if include_archived || !summary.archived {
-                results.push(summary);
-                if results.len() == SEARCH_LIMIT {
-                    break;
-                }
-            }
+        if listing.add(id)? {
+            break;
         }
     }
-    Ok(results)
+    Ok(listing.results)
 }
 
 #[cfg(test)]
