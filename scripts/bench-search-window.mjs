@@ -25,11 +25,13 @@
 //
 // With BARE=1 (GLABELLA_APP then the bare Tauri window, benches/app/bare-window) it only
 // waits PSS_IDLE s and prints that PSS, for the same figure without Glabella; with
-// SIGNED_IN_ONLY=1 it prints Glabella's just after signing in, before any search.
+// SIGNED_IN_ONLY=1 it prints Glabella's just after signing in, before any search; with
+// KEYS_ONLY=N, after N searches typed key by key and nothing else (no timing, no
+// script run in the page), for the memory a person's searches leave.
 //
 // Environment: DRIVER_PORT (4600), GLABELLA_APP (the app binary), QUERIES per class
 // (100), USERNAME / PASSWORD (the demo receptionist), SEED (1), PSS_IDLE (5), PSS (1),
-// BARE (0), SIGNED_IN_ONLY (0).
+// BARE (0), SIGNED_IN_ONLY (0), KEYS_ONLY (unset).
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -163,6 +165,32 @@ try {
     console.log(mem ? `PSS signed in, before any search, app and all its descendants: ${mib(mem.pss)} MiB ` +
       `(anonymous ${mib(mem.anon)} MiB): ${mem.parts.join(' ')}; other WebKitWebProcesses running: ${mem.others}`
       : 'PSS: the app process was not found');
+    await browser.deleteSession().catch(() => {});
+    process.exit(0);
+  }
+
+  if (process.env.KEYS_ONLY) {
+    // Memory after searches typed as a person types them and nothing else: WebDriver key
+    // actions only, no script run in the page (the timed run above polls the page every
+    // 5 to 20 ms and calls the command from it, which the page's heap keeps a while).
+    const queries = ['mar', 'gar', 'mar gar', 'garcia m', 'mül', 'smith', 'o\'b', 'zoë', 'ngu', 'ana', 'ren', 'chl',
+      'sio', 'mon', 'núñ', "d'an", '0412', '555', '7788', 'jo'];
+    const count = Number(process.env.KEYS_ONLY);
+    for (let i = 0; i < count; i++) {
+      await browser.keys(['Escape']);
+      for (const ch of queries[i % queries.length]) {
+        await browser.keys([ch]);
+        await sleep(60 + random() * 60); // a quick typist: 60 to 120 ms between keys
+      }
+      await sleep(400);
+    }
+    await sleep(Number(process.env.PSS_IDLE || 5) * 1000);
+    const mem = await pssOfApp(APP);
+    const mib = (k) => (k / 1024).toFixed(1);
+    const shown = (await (await browser.$('#search-results')).$$('li')).length;
+    console.log(mem ? `PSS after sign-in and ${count} searches typed key by key (no script in the page), app and all its ` +
+      `descendants: ${mib(mem.pss)} MiB (anonymous ${mib(mem.anon)} MiB): ${mem.parts.join(' ')}; other WebKitWebProcesses ` +
+      `running: ${mem.others}; ${shown} patients listed at the end` : 'PSS: the app process was not found');
     await browser.deleteSession().catch(() => {});
     process.exit(0);
   }

@@ -19,6 +19,8 @@
 #   BARE=1            measure only the memory of the bare Tauri window (benches/app/
 #                     bare-window) under the same driver and display, for comparison
 #   SIGNED_IN_ONLY=1  only Glabella's memory just after signing in, before any search
+#   KEYS_ONLY=N       only Glabella's memory after N searches typed key by key, with no
+#                     script run in the page (no timing)
 #   DRIVER_PORT / NATIVE_PORT  tauri-driver's and WebKitWebDriver's ports (4600 / 4601)
 #   DISPLAY           used as is when set; otherwise an Xvfb is started on a free display
 # Needs node 20+, tests/node_modules (npm ci in tests/), tauri-driver, WebKitWebDriver, Xvfb.
@@ -107,7 +109,7 @@ for _ in $(seq 100); do
 done
 
 echo "==> Measuring ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
-GLABELLA_APP=$app DRIVER_PORT=$DRIVER_PORT BARE=${BARE:-0} SIGNED_IN_ONLY=${SIGNED_IN_ONLY:-0} node scripts/bench-search-window.mjs || {
+GLABELLA_APP=$app DRIVER_PORT=$DRIVER_PORT BARE=${BARE:-0} SIGNED_IN_ONLY=${SIGNED_IN_ONLY:-0} KEYS_ONLY=${KEYS_ONLY:-} node scripts/bench-search-window.mjs || {
   status=$?
   echo "the measurement failed; tauri-driver's output:" >&2
   tail -40 "$work/driver.log" >&2

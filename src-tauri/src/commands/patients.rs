@@ -10,14 +10,19 @@ use tauri::State;
 
 use super::as_actor;
 
+/// The one command that runs on the calling (main) thread instead of a blocking one:
+/// search as you type answers in well under a millisecond from the reader pool, and
+/// the hand-overs to a blocking thread and back were most of its time in the window
+/// (BENCHMARKS.md, "Search in the window"). The page renders in WebKit's own process.
 #[tauri::command]
 #[specta::specta]
-pub async fn search_patients(
+pub fn search_patients(
     desk: State<'_, Arc<Desk>>,
     query: String,
     include_archived: bool,
 ) -> Result<Vec<PatientSummary>, ApiError> {
-    as_actor(desk, move |c, a| patients::search_patients(c, a, &query, include_archived)).await
+    let (clinic, actor) = desk.actor()?;
+    Ok(patients::search_patients(&clinic, &actor, &query, include_archived)?)
 }
 
 #[tauri::command]
