@@ -10,10 +10,11 @@ use tauri::State;
 
 use super::as_actor;
 
-/// The one command that runs on the calling (main) thread instead of a blocking one:
-/// search as you type answers in well under a millisecond from the reader pool, and
-/// the hand-overs to a blocking thread and back were most of its time in the window
-/// (BENCHMARKS.md, "Search in the window"). The page renders in WebKit's own process.
+// The one command that runs on the calling (main) thread instead of a blocking one:
+// search as you type answers in well under a millisecond from the reader pool, and
+// the hand-overs to a blocking thread and back were most of its time in the window
+// (BENCHMARKS.md, "Search in the window"). The page renders in WebKit's own process.
+// (A plain comment: doc comments go into the page's bindings.)
 #[tauri::command]
 #[specta::specta]
 pub fn search_patients(
