@@ -72,6 +72,15 @@ function percentile(sorted, p) {
   return sorted[Math.max(0, Math.ceil((sorted.length * p) / 100) - 1)];
 }
 
+/** After PSS_IDLE (5) s idle, prints the PSS of the app and its descendants as `what`. */
+async function printPss(what) {
+  await sleep(Number(process.env.PSS_IDLE || 5) * 1000);
+  const mem = await pssOfApp(APP);
+  const mib = (k) => (k / 1024).toFixed(1);
+  console.log(mem ? `PSS ${what}, app and all its descendants: ${mib(mem.pss)} MiB (anonymous ${mib(mem.anon)} MiB): ` +
+    `${mem.parts.join(' ')}; other WebKitWebProcesses running: ${mem.others}` : 'PSS: the app process was not found');
+}
+
 /**
  * The sum of the Pss and Pss_Anon lines of /proc/<pid>/smaps_rollup over the process
  * running `exe` and all its descendants (WebKitWebProcess, WebKitNetworkProcess), in KiB,
@@ -127,12 +136,7 @@ try {
 
   if (process.env.BARE === '1') {
     // The bare Tauri window (benches/app/bare-window) under the same driver: its memory only.
-    await sleep(Number(process.env.PSS_IDLE || 5) * 1000);
-    const mem = await pssOfApp(APP);
-    const mib = (k) => (k / 1024).toFixed(1);
-    console.log(mem ? `PSS of the bare window under WebDriver, app and all its descendants: ${mib(mem.pss)} MiB ` +
-      `(anonymous ${mib(mem.anon)} MiB): ${mem.parts.join(' ')}; other WebKitWebProcesses running: ${mem.others}`
-      : 'PSS: the app process was not found');
+    await printPss('of the bare window under WebDriver');
     await browser.deleteSession().catch(() => {});
     process.exit(0);
   }
@@ -159,12 +163,7 @@ try {
 
   if (process.env.SIGNED_IN_ONLY === '1') {
     // Memory signed in, on the empty search screen, before any search.
-    await sleep(Number(process.env.PSS_IDLE || 5) * 1000);
-    const mem = await pssOfApp(APP);
-    const mib = (k) => (k / 1024).toFixed(1);
-    console.log(mem ? `PSS signed in, before any search, app and all its descendants: ${mib(mem.pss)} MiB ` +
-      `(anonymous ${mib(mem.anon)} MiB): ${mem.parts.join(' ')}; other WebKitWebProcesses running: ${mem.others}`
-      : 'PSS: the app process was not found');
+    await printPss('signed in, before any search');
     await browser.deleteSession().catch(() => {});
     process.exit(0);
   }
@@ -173,7 +172,7 @@ try {
     // Memory after searches typed as a person types them and nothing else: WebDriver key
     // actions only, no script run in the page (the timed run above polls the page every
     // 5 to 20 ms and calls the command from it, which the page's heap keeps a while).
-    const queries = ['mar', 'gar', 'mar gar', 'garcia m', 'mül', 'smith', 'o\'b', 'zoë', 'ngu', 'ana', 'ren', 'chl',
+    const queries = ['mar', 'gar', 'mar gar', 'garcia m', 'mül', 'smith', "o'b", 'zoë', 'ngu', 'ana', 'ren', 'chl',
       'sio', 'mon', 'núñ', "d'an", '0412', '555', '7788', 'jo'];
     const count = Number(process.env.KEYS_ONLY);
     for (let i = 0; i < count; i++) {
@@ -184,13 +183,8 @@ try {
       }
       await sleep(400);
     }
-    await sleep(Number(process.env.PSS_IDLE || 5) * 1000);
-    const mem = await pssOfApp(APP);
-    const mib = (k) => (k / 1024).toFixed(1);
-    const shown = (await (await browser.$('#search-results')).$$('li')).length;
-    console.log(mem ? `PSS after sign-in and ${count} searches typed key by key (no script in the page), app and all its ` +
-      `descendants: ${mib(mem.pss)} MiB (anonymous ${mib(mem.anon)} MiB): ${mem.parts.join(' ')}; other WebKitWebProcesses ` +
-      `running: ${mem.others}; ${shown} patients listed at the end` : 'PSS: the app process was not found');
+    await printPss(`after sign-in and ${count} searches typed key by key (no script in the page)`);
+    console.log(`${(await (await browser.$('#search-results')).$$('li')).length} patients listed at the end`);
     await browser.deleteSession().catch(() => {});
     process.exit(0);
   }
@@ -344,15 +338,7 @@ try {
 
   // --- memory after sign-in and all those searches, as scripts/measure-app.sh sums it ---
   if (process.env.PSS !== '0') {
-    await sleep(Number(process.env.PSS_IDLE || 5) * 1000); // idle on the results, as measure-app.sh does
-    const mem = await pssOfApp(APP);
-    if (mem) {
-      const mib = (k) => (k / 1024).toFixed(1);
-      console.log(`PSS after sign-in and ${searches} searches, app and all its descendants: ${mib(mem.pss)} MiB ` +
-        `(anonymous ${mib(mem.anon)} MiB): ${mem.parts.join(' ')}; other WebKitWebProcesses running: ${mem.others}`);
-    } else {
-      console.log('PSS: the app process was not found');
-    }
+    await printPss(`after sign-in and ${searches} searches`); // idle on the results, as measure-app.sh does
   }
 } finally {
   await browser.deleteSession().catch(() => {});

@@ -1,7 +1,8 @@
 //! The IPC commands: adapters of a few lines around `glabella_core::api`, one per
 //! operation, named like the function they call and grouped like it. Each unpacks its
 //! arguments, takes the clinic and the signed-in person from the [`Desk`], runs the
-//! core function off the UI thread (all but `search_patients`, see there) and maps its error to `{code, message, field?}`.
+//! core function off the UI thread (all but `search_patients`, see there) and maps its
+//! error to `{code, message, field?}`.
 //! The list of commands is the core's `api::OPERATIONS` (plus the shell's own
 //! `ui_ready`): `build.rs` turns it into the `collect_commands!` below and the
 //! capability file. The TypeScript bindings in `ui/src/lib/api/bindings.ts` are
